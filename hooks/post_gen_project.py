@@ -1,0 +1,67 @@
+"""Keep only the files the chosen options need, write a development .env, print next steps."""
+
+import secrets
+import shutil
+from pathlib import Path
+
+SLUG = "{{ cookiecutter.project_slug }}"
+WEB_SERVER = "{{ cookiecutter.web_server }}"
+STATIC_FILES = "{{ cookiecutter.static_files }}"
+MEDIA_FILES = "{{ cookiecutter.media_files }}"
+EXAMPLE_APP = "{{ cookiecutter.example_app }}" == "yes"
+
+SETTINGS = Path("config/settings")
+USES_S3 = "s3" in (STATIC_FILES, MEDIA_FILES)
+
+
+def unused_paths():
+    """Every generated path the chosen options do not use."""
+    for choice in ("whitenoise", "web_server", "s3"):
+        if choice != STATIC_FILES:
+            yield SETTINGS / f"static_{choice}.py"
+    for choice in ("local", "s3"):
+        if choice != MEDIA_FILES:
+            yield SETTINGS / f"media_{choice}.py"
+    if not USES_S3:
+        yield SETTINGS / "s3.py"
+    yield Path("tests/test_static_s3.py" if STATIC_FILES != "s3" else "tests/test_static_collected.py")
+    if MEDIA_FILES != "s3":
+        yield Path("tests/test_media_s3.py")
+    if not EXAMPLE_APP:
+        yield Path(SLUG, "uploads")
+        yield Path("templates/uploads")
+        yield Path("tests/test_uploads.py")
+
+
+def remove(path):
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def write_dotenv():
+    # Development only; .gitignore keeps it out of version control.
+    key = secrets.token_urlsafe(50)
+    Path(".env").write_text(
+        "# Development settings (config/settings/dev.py reads this file). Never commit it.\n"
+        f"DJANGO_SECRET_KEY={key}\n"
+    )
+
+
+def main():
+    for path in unused_paths():
+        remove(path)
+    write_dotenv()
+    print(
+        f"\nCreated {SLUG}/. Next steps:\n"
+        f"  cd {SLUG}\n"
+        "  python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'\n"
+        "  .venv/bin/python manage.py migrate\n"
+        "  .venv/bin/python manage.py runserver\n"
+        "README.md explains where static and media files live, in development and in production.\n"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Settings shared by every environment; dev.py, prod.py and test.py start from these.
+
+Reference: https://docs.djangoproject.com/en/stable/ref/settings/
+"""
+
+from pathlib import Path
+
+{% if cookiecutter.database == "postgresql" -%}
+import dj_database_url
+
+{% endif -%}
+from config.env import env, env_int
+
+# The project root: the folder that holds manage.py.
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    # Finds static files in each app's static/ folder and in STATICFILES_DIRS, serves
+    # them under runserver, and gives collectstatic its work.
+    "django.contrib.staticfiles",
+    "{{ cookiecutter.project_slug }}.core",
+{%- if cookiecutter.example_app == "yes" %}
+    "{{ cookiecutter.project_slug }}.uploads",
+{%- endif %}
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "{{ cookiecutter.project_slug }}.core.middleware.MaxUploadSizeMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# https://docs.djangoproject.com/en/stable/ref/settings/#databases
+{% if cookiecutter.database == "postgresql" -%}
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}"),
+        conn_max_age=60,
+        conn_health_checks=True,
+    )
+}
+{%- else -%}
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": env("DJANGO_SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+    }
+}
+{%- endif %}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# Static files: the CSS, JavaScript and images that ship with the code.
+# https://docs.djangoproject.com/en/stable/howto/static-files/
+# STATICFILES_DIRS: where *your* static files live in the source tree (apps' static/
+# folders are found too). collectstatic copies all of them into STATIC_ROOT, which is a
+# build output, never a place to edit files. Production settings set STATIC_ROOT.
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_URL = "/static/"
+
+# Media files: what users upload (FileField, ImageField). Stored by the "default" storage
+# under MEDIA_ROOT (local disk) and linked under MEDIA_URL. Never mix them with static files.
+# https://docs.djangoproject.com/en/stable/topics/files/
+MEDIA_ROOT = BASE_DIR / "media"
+MEDIA_URL = "/media/"
+
+# Local storage for both; production swaps in the storage chosen for this project.
+# https://docs.djangoproject.com/en/stable/ref/settings/#storages
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# Largest request body an upload may have, in bytes. Django answers 413 above it
+# (core.middleware), and the web server config is generated with the same limit.
+MAX_UPLOAD_SIZE = env_int("DJANGO_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)

@@ -1,0 +1,22 @@
+"""Media files in production: private objects in the bucket under media/.
+
+Links are signed URLs that expire (DJANGO_S3_SIGNED_URL_EXPIRE seconds), so an upload is
+only readable through a page that links to it. file_overwrite is off: a second
+"photo.jpg" is stored as "photo_<random>.jpg" instead of replacing the first.
+"""
+
+from config.env import env_int
+
+from .s3 import S3_OPTIONS
+
+MEDIA_STORAGE = {
+    "BACKEND": "storages.backends.s3.S3Storage",
+    "OPTIONS": {
+        **S3_OPTIONS,
+        "location": "media",
+        "default_acl": "private",
+        "querystring_auth": True,
+        "querystring_expire": env_int("DJANGO_S3_SIGNED_URL_EXPIRE", 3600),
+        "file_overwrite": False,
+    },
+}

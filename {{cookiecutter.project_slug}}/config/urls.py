@@ -1,0 +1,17 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("{{ cookiecutter.project_slug }}.core.urls")),
+{%- if cookiecutter.example_app == "yes" %}
+    path("uploads/", include("{{ cookiecutter.project_slug }}.uploads.urls")),
+{%- endif %}
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Development only: runserver serves uploads from MEDIA_ROOT. In production the web
+    # server or the storage (S3) serves them; Django never does.
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

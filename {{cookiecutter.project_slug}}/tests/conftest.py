@@ -1,0 +1,22 @@
+import importlib
+import sys
+
+import pytest
+
+# The smallest environment production settings accept: what .env.example marks required.
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
+    "DATABASE_URL": "postgres://user:password@127.0.0.1:5432/db",
+    "DJANGO_S3_BUCKET": "test-bucket",
+}
+
+
+@pytest.fixture
+def prod_settings(monkeypatch):
+    """config.settings.prod imported fresh, as production would, with PRODUCTION_ENV set."""
+    for name, value in PRODUCTION_ENV.items():
+        monkeypatch.setenv(name, value)
+    for name in [module for module in sys.modules if module.startswith("config.settings.")]:
+        if name != "config.settings.test":
+            del sys.modules[name]
+    return importlib.import_module("config.settings.prod")
