@@ -10,7 +10,11 @@ REPO = Path(__file__).resolve().parents[2]
 COOKIECUTTER_JSON = json.loads((REPO / "cookiecutter.json").read_text())
 
 # Every prompt with a list of choices, read from cookiecutter.json (not a hand-kept copy).
-CHOICES = {key: value for key, value in COOKIECUTTER_JSON.items() if isinstance(value, list)}
+CHOICES = {
+    key: value
+    for key, value in COOKIECUTTER_JSON.items()
+    if isinstance(value, list) and not key.startswith("_")
+}
 DEFAULTS = {key: values[0] for key, values in CHOICES.items()}
 
 
@@ -37,15 +41,14 @@ def valid_combinations():
 
 
 def combo_id(combo):
-    return "-".join(
-        f"{key}={value}" for key, value in combo.items() if value != DEFAULTS.get(key)
-    ) or "defaults"
+    return (
+        "-".join(f"{key}={value}" for key, value in combo.items() if value != DEFAULTS.get(key))
+        or "defaults"
+    )
 
 
 def render(output_dir, **answers):
     """Generate a project non-interactively; returns its directory."""
     return Path(
-        cookiecutter(
-            str(REPO), no_input=True, extra_context=answers, output_dir=str(output_dir)
-        )
+        cookiecutter(str(REPO), no_input=True, extra_context=answers, output_dir=str(output_dir))
     )

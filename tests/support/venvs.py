@@ -55,7 +55,9 @@ def ensure(line, requirements):
     stamp = VENVS / line / ".requirements"
     if stamp.exists() and stamp.read_text() == wanted:
         return
-    subprocess.run([PYENV / version / "bin" / "python", "-m", "venv", "--clear", VENVS / line], check=True)
+    subprocess.run(
+        [PYENV / version / "bin" / "python", "-m", "venv", "--clear", VENVS / line], check=True
+    )
     subprocess.run(
         [python(line), "-m", "pip", "install", "-q", "--disable-pip-version-check",
          *requirements, django],

@@ -1,0 +1,69 @@
+"""Each valid combination renders to files a careful person could have written by hand."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.template import combo_id, valid_combinations
+
+RUFF = Path(sys.executable).parent / "ruff"
+TEXT_SUFFIXES = {".py", ".toml", ".md", ".txt", ".html", ".css", ".js", ".svg", ".conf", ""}
+
+
+def text_files(project):
+    for path in sorted(project.rglob("*")):
+        if path.is_file() and (path.suffix in TEXT_SUFFIXES or path.name.startswith(".")):
+            yield path, path.read_text()
+
+
+@pytest.fixture(params=valid_combinations(), ids=combo_id)
+def project(request, rendered):
+    return rendered(request.param)
+
+
+def test_no_template_syntax_is_left(project):
+    for path, text in text_files(project):
+        assert "cookiecutter" not in text, path
+        if path.suffix != ".html":  # Django templates use {% %} and {{ }} themselves
+            assert "{{" not in text and "{%" not in text and "{#" not in text, path
+
+
+def test_no_blank_line_or_whitespace_debris(project):
+    for path, text in text_files(project):
+        if not text:
+            continue  # empty __init__.py
+        assert text.endswith("\n") and not text.endswith("\n\n"), path
+        assert "\n\n\n\n" not in text, path
+        for number, line in enumerate(text.splitlines(), 1):
+            assert line == line.rstrip(), f"{path}:{number} trailing whitespace"
+
+
+def test_ruff_check_and_format_are_clean(project):
+    for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
+        result = subprocess.run([RUFF, *command], cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_only_the_chosen_storage_modules_are_kept(project):
+    settings = project / "config" / "settings"
+    static = sorted(path.stem for path in settings.glob("static_*.py"))
+    media = sorted(path.stem for path in settings.glob("media_*.py"))
+    prod = (settings / "prod.py").read_text()
+    assert len(static) == 1 and f"from .{static[0]} import" in prod
+    assert len(media) == 1 and f"from .{media[0]} import" in prod
+    uses_s3 = "static_s3" in static or "media_s3" in media
+    assert (settings / "s3.py").exists() == uses_s3
+
+
+def test_no_setting_removed_from_django_appears(project):
+    for path, text in text_files(project):
+        assert "STATICFILES_STORAGE" not in text and "DEFAULT_FILE_STORAGE" not in text, path
+
+
+def test_development_env_file_has_a_random_secret_and_is_git_ignored(project):
+    assert ".env\n" in (project / ".gitignore").read_text()
+    (line,) = [line for line in (project / ".env").read_text().splitlines() if "=" in line]
+    name, key = line.split("=", 1)
+    assert name == "DJANGO_SECRET_KEY" and len(key) >= 50
