@@ -1,0 +1,46 @@
+"""What a user does over HTTP: upload an image through the example app, find its URL."""
+
+import io
+import re
+
+import requests
+from PIL import Image
+
+# Production settings redirect plain HTTP to HTTPS; the tests speak HTTP to 127.0.0.1 as a
+# TLS-terminating proxy would, and say so with the header the settings trust.
+HTTPS_PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+
+def png_bytes(color=(200, 30, 30), size=(16, 16)):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def upload_image(base_url, content, *, title="A photo", filename="photo.png", headers=None):
+    """POST the example app's form as a browser would (CSRF cookie and token).
+
+    Returns the response to the POST, not following its redirect."""
+    headers = dict(headers or {})
+    form = requests.get(f"{base_url}/uploads/new/", headers=headers, timeout=30)
+    assert form.status_code == 200, f"GET /uploads/new/ -> {form.status_code}"
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    # Sent by hand: production marks the cookie Secure, and this client speaks plain HTTP.
+    headers["Cookie"] = f"csrftoken={form.cookies['csrftoken']}"
+    scheme = "https" if headers.get("X-Forwarded-Proto") == "https" else "http"
+    headers["Referer"] = f"{scheme}://{base_url.split('://', 1)[1]}/uploads/new/"
+    return requests.post(
+        f"{base_url}/uploads/new/",
+        data={"title": title, "csrfmiddlewaretoken": token},
+        files={"image": (filename, content, "image/png")},
+        headers=headers,
+        allow_redirects=False,
+        timeout=30,
+    )
+
+
+def image_urls(base_url, headers=None):
+    """The src of every uploaded image on the list page, in page order (newest first)."""
+    page = requests.get(f"{base_url}/uploads/", headers=headers, timeout=30)
+    assert page.status_code == 200, f"GET /uploads/ -> {page.status_code}"
+    return [src.replace("&amp;", "&") for src in re.findall(r'<img src="([^"]+)" alt=', page.text)]
