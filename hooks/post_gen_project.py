@@ -22,15 +22,28 @@ def unused_paths():
     for choice in ("local", "s3"):
         if choice != MEDIA_FILES:
             yield SETTINGS / f"media_{choice}.py"
-    if not USES_S3:
-        yield SETTINGS / "s3.py"
-    yield Path("tests/test_static_s3.py" if STATIC_FILES != "s3" else "tests/test_static_collected.py")
-    if MEDIA_FILES != "s3":
-        yield Path("tests/test_media_s3.py")
-    if not EXAMPLE_APP:
-        yield Path(SLUG, "uploads")
-        yield Path("templates/uploads")
-        yield Path("tests/test_uploads.py")
+    for choice in ("nginx", "apache"):
+        if choice != WEB_SERVER:
+            yield Path("deploy", choice)
+    for path, needed in KEEP_ONLY_IF.items():
+        if not needed:
+            yield Path(path)
+
+
+# Paths that only some options use; a path missing from the template is simply skipped.
+KEEP_ONLY_IF = {
+    "config/settings/s3.py": USES_S3,
+    f"{SLUG}/core/storage.py": STATIC_FILES == "s3",
+    "tests/test_static_collected.py": STATIC_FILES != "s3",
+    "tests/test_static_s3.py": STATIC_FILES == "s3",
+    "tests/test_media_s3.py": MEDIA_FILES == "s3",
+    f"{SLUG}/core/webserver.py": WEB_SERVER != "none",
+    f"{SLUG}/core/management/commands/webserver_config.py": WEB_SERVER != "none",
+    "tests/test_deploy_files.py": WEB_SERVER != "none",
+    f"{SLUG}/uploads": EXAMPLE_APP,
+    "templates/uploads": EXAMPLE_APP,
+    "tests/test_uploads.py": EXAMPLE_APP,
+}
 
 
 def remove(path):
