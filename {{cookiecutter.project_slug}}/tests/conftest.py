@@ -6,8 +6,12 @@ import pytest
 # The smallest environment production settings accept: what .env.example marks required.
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "test-only-" + "x" * 50,
+{%- if cookiecutter.database == "postgresql" %}
     "DATABASE_URL": "postgres://user:password@127.0.0.1:5432/db",
+{%- endif %}
+{%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
     "DJANGO_S3_BUCKET": "test-bucket",
+{%- endif %}
 }
 
 
