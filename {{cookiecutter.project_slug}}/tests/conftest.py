@@ -1,7 +1,10 @@
+import contextlib
 import importlib
 import sys
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 # The smallest environment production settings accept: what .env.example marks required.
 PRODUCTION_ENV = {
@@ -24,3 +27,22 @@ def prod_settings(monkeypatch):
         if name != "config.settings.test":
             del sys.modules[name]
     return importlib.import_module("config.settings.prod")
+
+
+@pytest.fixture
+def use_settings():
+    """use(module): run the rest of the test with every setting `module` defines, as if it
+    were DJANGO_SETTINGS_MODULE (the test database is kept)."""
+    with contextlib.ExitStack() as stack:
+
+        def use(module):
+            changed = {
+                name: getattr(module, name)
+                for name in dir(module)
+                if name.isupper()
+                and name != "DATABASES"
+                and getattr(settings, name, None) != getattr(module, name)
+            }
+            stack.enter_context(override_settings(**changed))
+
+        yield use

@@ -110,6 +110,10 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# The web server in front of the app in production (deploy/ holds its config), or None when
+# a platform routes traffic to the app. `manage.py staticmedia` and core/checks.py read it.
+WEB_SERVER = {% if cookiecutter.web_server == "none" %}None{% else %}"{{ cookiecutter.web_server }}"{% endif %}
+
 # Largest request body an upload may have, in bytes. Django answers 413 above it
 # (core.middleware), and the web server config is generated with the same limit.
 MAX_UPLOAD_SIZE = env_int("DJANGO_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)

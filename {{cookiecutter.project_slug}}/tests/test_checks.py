@@ -1,0 +1,96 @@
+"""The static/media system checks (core/checks.py): each one fires on its mistake with the fix
+in its hint, and none fires on the settings as generated."""
+
+import importlib
+
+import pytest
+from django.core.checks import run_checks
+from django.test import override_settings
+
+LOCAL_MEDIA = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+HASHED_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
+
+
+def messages(deploy=True):
+    """What `manage.py check` (with --deploy: `check --deploy`) reports from core/checks.py."""
+    found = run_checks(include_deployment_checks=deploy)
+    return [message for message in found if message.id.startswith("staticmedia.")]
+
+
+def only(check_id, deploy=False):
+    """The one message the settings trigger; fails if any other staticmedia check fires."""
+    found = messages(deploy)
+    assert [message.id for message in found] == [check_id], [str(m) for m in found]
+    return found[0]
+
+
+def test_silent_on_the_generated_development_settings(use_settings):
+    use_settings(importlib.import_module("config.settings.dev"))
+    assert messages(deploy=False) == []
+
+
+def test_silent_on_the_generated_production_settings(use_settings, prod_settings):
+    use_settings(prod_settings)
+    assert messages(deploy=True) == []
+
+
+def test_static_root_inside_a_staticfiles_dir(tmp_path):
+    source = tmp_path / "static"
+    source.mkdir()
+    with override_settings(STATICFILES_DIRS=[source], STATIC_ROOT=source / "collected"):
+        message = only("staticmedia.E001")
+    assert "STATIC_ROOT" in message.msg and "outside the source folders" in message.hint
+
+
+def test_media_root_inside_a_staticfiles_dir(tmp_path):
+    source = tmp_path / "static"
+    source.mkdir()
+    with override_settings(STATICFILES_DIRS=[("assets", source)], MEDIA_ROOT=source / "up"):
+        message = only("staticmedia.E002")
+    assert "publish user uploads" in message.msg and "MEDIA_ROOT" in message.hint
+
+
+@pytest.mark.parametrize("media", ["www", "www/media"])
+def test_static_root_and_media_root_overlap(tmp_path, media):
+    with override_settings(STATIC_ROOT=tmp_path / "www", MEDIA_ROOT=tmp_path / media):
+        message = only("staticmedia.E003")
+    assert "two separate folders" in message.hint
+
+
+@pytest.mark.parametrize(("name", "value"), [("STATIC_URL", "/static"), ("MEDIA_URL", "/uploads")])
+def test_url_prefix_without_a_trailing_slash(name, value):
+    with override_settings(**{name: value}):
+        message = only("staticmedia.E004")
+    assert name in message.msg and "End" in message.hint and "slash" in message.hint
+
+
+@pytest.mark.parametrize("media_url", ["/static/", "/static/uploads/"])
+def test_media_url_equal_to_or_inside_static_url(media_url):
+    with override_settings(STATIC_URL="/static/", MEDIA_URL=media_url):
+        message = only("staticmedia.E005")
+    assert 'MEDIA_URL = "/media/"' in message.hint
+
+
+def test_local_media_with_debug_off_and_no_web_server():
+    with override_settings(DEBUG=False, WEB_SERVER=None, STORAGES={
+        "default": LOCAL_MEDIA, "staticfiles": HASHED_STATIC,
+    }):  # fmt: skip
+        message = only("staticmedia.W006", deploy=True)
+        assert messages(deploy=False) == []  # a deployment check: `check --deploy` only
+    assert "MEDIA_ROOT" in message.hint and "S3" in message.hint
+
+
+def test_local_uploads_that_overwrite_each_other():
+    overwriting = {**LOCAL_MEDIA, "OPTIONS": {"allow_overwrite": True}}
+    with override_settings(STORAGES={"default": overwriting, "staticfiles": HASHED_STATIC}):
+        message = only("staticmedia.W007")
+    assert '"allow_overwrite": False' in message.hint
+
+
+def test_static_storage_without_hashed_names():
+    storages = {"default": LOCAL_MEDIA, "staticfiles": PLAIN_STATIC}
+    with override_settings(WEB_SERVER="nginx", STORAGES=storages):
+        message = only("staticmedia.W009", deploy=True)
+        assert messages(deploy=False) == []  # a deployment check: `check --deploy` only
+    assert "ManifestStaticFilesStorage" in message.hint and "collectstatic" in message.hint

@@ -1,0 +1,98 @@
+"""`manage.py staticmedia` explains, from the live settings, where static and media files are
+written, their URL, who serves them, and what to do next."""
+
+import importlib
+import io
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import override_settings
+
+# Who serves each kind of file in production, for the options this project was generated with.
+STATIC_SERVED_BY = "{{ {"whitenoise": "WhiteNoise", "web_server": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3"}[cookiecutter.static_files] }}"
+MEDIA_SERVED_BY = "{{ {"local": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3, to whoever holds a signed link"}[cookiecutter.media_files] }}"
+
+WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
+MANIFEST = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
+LOCAL = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
+def explain():
+    """The command's output as {"static": {row: value}, "media": {row: value}}."""
+    out = io.StringIO()
+    call_command("staticmedia", stdout=out, no_color=True)
+    sections, rows = {}, None
+    for line in out.getvalue().splitlines():
+        if line.startswith(("Static files", "Media files")):
+            rows = sections.setdefault(line.split()[0].lower(), {})
+        elif line.startswith("  ") and rows is not None:
+            name, value = line.strip().split("  ", 1)
+            rows[name] = value.strip()
+    return sections
+
+
+def test_development_files_are_served_by_runserver_from_where_they_live(use_settings):
+    use_settings(importlib.import_module("config.settings.dev"))
+    static, media = explain().values()
+
+    assert str(settings.STATICFILES_DIRS[0]) in static["source"]
+    assert static["written to"].startswith("nowhere in development")
+    assert static["URL prefix"].startswith("/static/")
+    assert static["served by"].startswith("runserver (django.contrib.staticfiles)")
+    assert media["written to"].startswith(f"{settings.MEDIA_ROOT} (MEDIA_ROOT)")
+    assert media["served by"].startswith("runserver, through static() in config/urls.py")
+    assert media["next"].startswith("nothing")
+
+
+def test_production_as_generated(use_settings, prod_settings):
+    use_settings(prod_settings)
+    static, media = explain().values()
+
+    assert static["storage"].startswith(prod_settings.STORAGES["staticfiles"]["BACKEND"])
+    assert media["storage"].startswith(prod_settings.STORAGES["default"]["BACKEND"])
+    assert static["served by"].startswith(STATIC_SERVED_BY)
+    assert media["served by"].startswith(MEDIA_SERVED_BY)
+    if "s3" in prod_settings.STORAGES["default"]["BACKEND"]:
+        assert "under media/" in media["written to"]
+        assert "MEDIA_ROOT is not used" in media["written to"]
+        assert "signature" in media["URL prefix"]
+    else:
+        assert media["written to"].startswith(str(prod_settings.MEDIA_ROOT))
+        assert media["URL prefix"].startswith("/media/")
+
+
+def test_the_next_step_for_static_files_follows_what_is_in_static_root(tmp_path):
+    root = tmp_path / "static"
+    storages = {"default": LOCAL, "staticfiles": MANIFEST}
+    with override_settings(DEBUG=False, STATIC_ROOT=root, STORAGES=storages):
+        assert explain()["static"]["next"] == "run collectstatic: STATIC_ROOT does not exist yet"
+        root.mkdir()
+        assert explain()["static"]["next"] == "run collectstatic: STATIC_ROOT is empty"
+        (root / "robots.txt").write_text("")
+        assert "has no staticfiles.json" in explain()["static"]["next"]
+
+        call_command("collectstatic", "--noinput", verbosity=0)
+        count = sum(1 for path in root.rglob("*") if path.is_file())
+        assert explain()["static"]["next"].startswith(f"nothing now: STATIC_ROOT holds {count}")
+
+
+@pytest.mark.parametrize(
+    ("whitenoise", "web_server", "static_by", "media_by"),
+    [
+        (True, "nginx", "WhiteNoise, inside the app process", "nginx, from MEDIA_ROOT"),
+        (False, "apache", "Apache, from STATIC_ROOT", "Apache, from MEDIA_ROOT"),
+        (False, None, "nobody", "nobody"),
+    ],
+)
+def test_who_serves_local_files_in_production(whitenoise, web_server, static_by, media_by):
+    middleware = [WHITENOISE, *settings.MIDDLEWARE] if whitenoise else settings.MIDDLEWARE
+    with override_settings(
+        DEBUG=False,
+        MIDDLEWARE=middleware,
+        WEB_SERVER=web_server,
+        STORAGES={"default": LOCAL, "staticfiles": MANIFEST},
+    ):
+        static, media = explain().values()
+    assert static["served by"].startswith(static_by)
+    assert media["served by"].startswith(media_by)

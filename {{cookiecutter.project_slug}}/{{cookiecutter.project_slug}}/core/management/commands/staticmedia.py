@@ -1,0 +1,198 @@
+"""Explain, from the live settings, where static and media files go and who serves them.
+
+    python manage.py staticmedia                                              # development
+    DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py staticmedia  # production
+
+Everything printed is read from the settings and storages this process runs with, so the
+answer is right for the settings module in use, including any change made to it.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+from django.core.files.storage import FileSystemStorage, storages
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+SERVER_NAMES = {"nginx": "nginx", "apache": "Apache"}
+ROWS = ["storage", "source", "written to", "URL prefix", "served by", "next"]
+WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
+
+
+def backend(alias):
+    return settings.STORAGES[alias]["BACKEND"]
+
+
+def is_s3(storage):
+    return type(storage).__module__.startswith("storages.backends.s3")
+
+
+def web_server():
+    name = getattr(settings, "WEB_SERVER", None)
+    return SERVER_NAMES.get(name, name)
+
+
+def s3_prefix(storage):
+    location = storage.location.strip("/")
+    return f"{location}/" if location else ""
+
+
+def s3_place(storage):
+    where = f"the bucket {storage.bucket_name}, under {s3_prefix(storage) or 'its root'}"
+    if storage.endpoint_url:
+        where += f" (at {storage.endpoint_url})"
+    return where
+
+
+def s3_url_prefix(storage):
+    """The start of every link the storage makes, signature left out."""
+    if storage.custom_domain:
+        return f"{storage.url_protocol}//{storage.custom_domain}/{s3_prefix(storage)}"
+    client = storage.unsigned_connection.meta.client
+    params = {"Bucket": storage.bucket_name, "Key": s3_prefix(storage) or "/"}
+    return client.generate_presigned_url("get_object", Params=params)
+
+
+def static_storage():
+    """The static files storage as configured, without reading its manifest on creation.
+
+    Reading it would need the bucket when the storage is S3: this command never connects.
+    """
+    config = settings.STORAGES["staticfiles"]
+    storage_class = import_string(config["BACKEND"])
+    if issubclass(storage_class, ManifestFilesMixin):
+
+        class Unloaded(storage_class):
+            def load_manifest(self):
+                return {}, ""
+
+        Unloaded.__module__ = storage_class.__module__
+        storage_class = Unloaded
+    return storage_class(**config.get("OPTIONS", {}))
+
+
+def files_under(folder):
+    return sum(1 for path in folder.rglob("*") if path.is_file())
+
+
+def static_rows():
+    storage = static_storage()
+    sources = [str(entry[1] if isinstance(entry, list | tuple) else entry)
+               for entry in settings.STATICFILES_DIRS]  # fmt: skip
+    rows = {
+        "storage": f"{backend('staticfiles')} (STORAGES['staticfiles'])",
+        "source": f"{', '.join(sources) or 'no folder'} (STATICFILES_DIRS) and apps' static/",
+    }
+    if is_s3(storage):
+        rows["written to"] = f"{s3_place(storage)}, by collectstatic; STATIC_ROOT is not used"
+        rows["URL prefix"] = f"{s3_url_prefix(storage)} (from the storage; not STATIC_URL)"
+        rows["served by"] = (
+            f"the CDN at {storage.custom_domain}, from S3"
+            if storage.custom_domain
+            else "S3, directly (public objects)"
+        )
+        rows["next"] = "run collectstatic on every deploy: it uploads new and changed files"
+        return rows
+
+    root = Path(settings.STATIC_ROOT) if settings.STATIC_ROOT else None
+    whitenoise = WHITENOISE in settings.MIDDLEWARE
+    runserver = settings.DEBUG and not whitenoise
+    rows["URL prefix"] = f"{settings.STATIC_URL} (STATIC_URL)"
+    if runserver:
+        later = f" (STATIC_ROOT, {root}, is for production)" if root else ""
+        rows["written to"] = f"nowhere in development: runserver reads the source folders{later}"
+        rows["served by"] = "runserver (django.contrib.staticfiles), while DEBUG is on"
+        rows["next"] = "nothing: edit the files in the source folders and reload the page"
+        return rows
+
+    rows["written to"] = f"{root} (STATIC_ROOT), by collectstatic" if root else "nowhere"
+    if whitenoise:
+        rows["served by"] = "WhiteNoise, inside the app process, from STATIC_ROOT"
+    elif web_server():
+        rows["served by"] = f"{web_server()}, from STATIC_ROOT (its config is in deploy/)"
+    else:
+        rows["served by"] = "nobody: DEBUG is off, no WhiteNoise and no web server (WEB_SERVER)"
+    manifest = getattr(storage, "manifest_name", None)
+    if root is None:
+        rows["next"] = "set STATIC_ROOT (DJANGO_STATIC_ROOT), then run collectstatic"
+    elif not root.is_dir() or not any(root.iterdir()):
+        state = "is empty" if root.is_dir() else "does not exist yet"
+        rows["next"] = f"run collectstatic: STATIC_ROOT {state}"
+    elif isinstance(storage, ManifestFilesMixin) and not (root / manifest).is_file():
+        rows["next"] = f"run collectstatic: STATIC_ROOT has no {manifest}, so pages cannot link"
+    else:
+        rows["next"] = (
+            f"nothing now: STATIC_ROOT holds {files_under(root)} files; "
+            "run collectstatic again on every deploy"
+        )
+    return rows
+
+
+def media_rows():
+    storage = storages["default"]
+    rows = {"storage": f"{backend('default')} (STORAGES['default'])"}
+    if is_s3(storage):
+        signed = storage.querystring_auth and not storage.custom_domain
+        rows["written to"] = f"{s3_place(storage)}; MEDIA_ROOT is not used"
+        prefix = s3_url_prefix(storage)
+        if signed:
+            expire = storage.querystring_expire
+            rows["URL prefix"] = f"{prefix} + a signature valid {expire} s (MEDIA_URL unused)"
+            rows["served by"] = "S3, to whoever holds a signed link"
+        else:
+            rows["URL prefix"] = f"{prefix} (MEDIA_URL is not used)"
+            rows["served by"] = "S3, to anyone: links are not signed (see manage.py check)"
+        if signed and not storage.file_overwrite:
+            rows["next"] = "nothing: uploads go to the bucket, each under its own name"
+        else:
+            rows["next"] = "fix what `manage.py check` reports (staticmedia.W007, W008)"
+        return rows
+
+    root = Path(settings.MEDIA_ROOT)
+    rows["written to"] = f"{root} (MEDIA_ROOT), in each file field's upload_to sub-folder"
+    rows["URL prefix"] = f"{settings.MEDIA_URL} (MEDIA_URL)"
+    if not isinstance(storage, FileSystemStorage):
+        rows["served by"] = "whatever serves this custom storage's URLs"
+        rows["next"] = "nothing this command can tell"
+    elif settings.DEBUG:
+        rows["served by"] = "runserver, through static() in config/urls.py, while DEBUG is on"
+        rows["next"] = f"nothing: uploads appear under {root}"
+    elif web_server():
+        rows["served by"] = (
+            f"{web_server()}, from MEDIA_ROOT (its config is in deploy/); "
+            "Django never serves uploads with DEBUG off"
+        )
+        missing = "" if root.is_dir() else " (it does not exist yet)"
+        rows["next"] = f"let the app process write MEDIA_ROOT{missing}, and back it up"
+    else:
+        rows["served by"] = "nobody: DEBUG is off and no web server (WEB_SERVER) serves uploads"
+        rows["next"] = "serve MEDIA_ROOT with nginx/Apache, or store uploads in S3"
+    return rows
+
+
+class Command(BaseCommand):
+    help = "Explain where static and media files are stored, their URLs, and who serves them."
+
+    # Explain even when a check fails: the explanation is how to understand the failure.
+    requires_system_checks = []
+
+    def handle(self, *args, **options):
+        debug = "on" if settings.DEBUG else "off"
+        self.stdout.write(f"Settings: {settings.SETTINGS_MODULE} (DEBUG {debug})")
+        self.stdout.write("")
+        sections = [
+            ("Static files: CSS, JavaScript and images shipped with the code", static_rows()),
+            ("Media files: what users upload (FileField, ImageField)", media_rows()),
+        ]
+        for title, rows in sections:
+            self.stdout.write(self.style.MIGRATE_HEADING(title))
+            for name in ROWS:
+                if name in rows:
+                    self.stdout.write(f"  {name:<11} {rows[name]}")
+            self.stdout.write("")
+        if settings.DEBUG:
+            self.stdout.write(
+                "In production: DJANGO_SETTINGS_MODULE=config.settings.prod "
+                "python manage.py staticmedia"
+            )
