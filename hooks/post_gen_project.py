@@ -1,7 +1,11 @@
-"""Keep only the files the chosen options need, write a development .env, print next steps."""
+"""Keep only the files the chosen options need, write the web server site and a development
+.env, print next steps."""
 
+import ast
+import importlib.util
 import secrets
 import shutil
+import sys
 from pathlib import Path
 
 SLUG = "{{ cookiecutter.project_slug }}"
@@ -41,6 +45,7 @@ KEEP_ONLY_IF = {
     f"{SLUG}/core/webserver.py": WEB_SERVER != "none",
     f"{SLUG}/core/management/commands/webserver_config.py": WEB_SERVER != "none",
     "tests/test_deploy_files.py": WEB_SERVER != "none",
+    "deploy": WEB_SERVER != "none",  # gunicorn.conf.py, systemd/, and the site written below
     f"{SLUG}/uploads": EXAMPLE_APP,
     "templates/uploads": EXAMPLE_APP,
     "tests/test_uploads.py": EXAMPLE_APP,
@@ -52,6 +57,49 @@ def remove(path):
         shutil.rmtree(path)
     elif path.exists():
         path.unlink()
+
+
+def setting_default(module, name):
+    """The default value of setting `name` in a settings module: `X = env("VAR", default)`
+    gives `default`, `X = value` gives `value`. Read from the source, because the generator
+    has no Django to import settings with: the settings stay the one place values are written.
+    """
+    for node in ast.parse((SETTINGS / module).read_text()).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [name]:
+            value = node.value
+            if isinstance(value, ast.Call) and getattr(value.func, "id", "").startswith("env"):
+                value = value.args[1]
+            return eval(compile(ast.Expression(value), module, "eval"), {"__builtins__": {}})
+    raise LookupError(f"{name} is not set in {SETTINGS / module}")
+
+
+def write_webserver_site():
+    """deploy/<server>/<slug>.conf: what `manage.py webserver_config <server>` prints with the
+    production defaults, rendered by the same module (the project's tests compare the two)."""
+    if WEB_SERVER == "none":
+        return
+    path = Path(SLUG, "core", "webserver.py")
+    spec = importlib.util.spec_from_file_location("generated_webserver", path)
+    webserver = importlib.util.module_from_spec(spec)
+    sys.dont_write_bytecode = True  # leave no __pycache__ in the project
+    spec.loader.exec_module(webserver)
+    site = webserver.Site(
+        name=SLUG,
+        hosts=tuple(setting_default("prod.py", "ALLOWED_HOSTS")),
+        upstream=webserver.default_upstream(SLUG),
+        max_upload_size=setting_default("base.py", "MAX_UPLOAD_SIZE"),
+        static_url=setting_default("base.py", "STATIC_URL"),
+        static_root=(
+            setting_default("static_web_server.py", "STATIC_ROOT")
+            if STATIC_FILES == "web_server"
+            else None
+        ),
+        media_url=setting_default("base.py", "MEDIA_URL"),
+        media_root=setting_default("media_local.py", "MEDIA_ROOT") if MEDIA_FILES == "local" else None,
+    )
+    target = Path("deploy", WEB_SERVER, f"{SLUG}.conf")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(webserver.render(WEB_SERVER, site))
 
 
 def write_dotenv():
@@ -66,6 +114,7 @@ def write_dotenv():
 def main():
     for path in unused_paths():
         remove(path)
+    write_webserver_site()
     write_dotenv()
     print(
         f"\nCreated {SLUG}/. Next steps:\n"

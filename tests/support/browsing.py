@@ -27,7 +27,8 @@ def upload_image(base_url, content, *, title="A photo", filename="photo.png", he
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
     # Sent by hand: production marks the cookie Secure, and this client speaks plain HTTP.
     headers["Cookie"] = f"csrftoken={form.cookies['csrftoken']}"
-    scheme = "https" if headers.get("X-Forwarded-Proto") == "https" else "http"
+    https = base_url.startswith("https:") or headers.get("X-Forwarded-Proto") == "https"
+    scheme = "https" if https else "http"
     headers["Referer"] = f"{scheme}://{base_url.split('://', 1)[1]}/uploads/new/"
     return requests.post(
         f"{base_url}/uploads/new/",
