@@ -221,6 +221,10 @@ def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, 
             assert unhashed.status_code == 200
             assert "immutable" not in unhashed.headers["Cache-Control"]
             assert "max-age=3600" in unhashed.headers["Cache-Control"]
+            # A hashed name that is not there (yet): no cache may keep that answer.
+            missing = requests.get(f"{url}/static/css/missing.0123456789ab.css", timeout=10)
+            assert missing.status_code == 404
+            assert "max-age" not in missing.headers.get("Cache-Control", "")
             if server == "apache":
                 # collectstatic writes .br copies only when the brotli package is installed
                 # (it is not a dependency); one stands in for such a copy here.

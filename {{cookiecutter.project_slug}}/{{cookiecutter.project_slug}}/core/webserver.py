@@ -201,7 +201,8 @@ def nginx(site):
             "        # collectstatic wrote a .gz next to each compressible file: sent as is.",
             "        gzip_static on;",
             "        gzip_vary on;",
-            f"        add_header Cache-Control ${name}_static_cache always;",
+            "        # Successful responses only: a 404 must never be cached as immutable.",
+            f"        add_header Cache-Control ${name}_static_cache;",
             "        add_header X-Content-Type-Options nosniff always;",
             "    }",
         ]
