@@ -1,0 +1,131 @@
+"""What a person sees in a real browser (headless Chromium), for each way the project runs:
+the home page styled by its stylesheet, its script run and its logo drawn; an image uploaded
+through the example app's form, shown on the list page and still there after a reload; the
+Django admin styled by its own CSS. Screenshots of each page go to artifacts/screenshots/."""
+
+import contextlib
+
+import pytest
+
+from tests.fixtures.webservers import gunicorn_on_socket, web_server
+from tests.support.app_servers import gunicorn, runserver
+from tests.support.browsing import png_bytes
+from tests.support.template import DEFAULTS, combo_id
+
+pytestmark = pytest.mark.slow
+
+# What static/css/site.css gives the home page, and Django admin's base.css its header.
+BODY_BACKGROUND = "rgb(245, 247, 250)"
+HEADLINE_COLOR = "rgb(12, 75, 51)"
+ADMIN_HEADER_BACKGROUND = "rgb(65, 118, 144)"  # --header-bg: var(--secondary), #417690
+# base.py's default; the web server gets the same limit from the site rendered from settings.
+MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# nginx or Apache in front of gunicorn, uploads on its disk: static files from WhiteNoise
+# (through the proxy) or from the web server itself.
+BEHIND_A_WEB_SERVER = [
+    {**DEFAULTS, "web_server": server, "static_files": static}
+    for server in ("nginx", "apache")
+    for static in ("whitenoise", "web_server")
+]
+
+
+def stylesheet_url(browser):
+    return browser.evaluate("document.querySelector('link[rel=stylesheet]').href")
+
+
+def use_the_site(browser, url, static_from, media_from):
+    """Everything a person checks, page by page; a screenshot of each page. Returns the URL
+    of the uploaded image.
+
+    static_from, media_from: where the page's stylesheet and the uploaded image must come
+    from (URL prefixes), so each mode is proven to serve its files the way it claims."""
+    browser.goto(f"{url}/")
+    assert stylesheet_url(browser).startswith(static_from), browser.report()
+    assert browser.computed("body", "background-color") == BODY_BACKGROUND, browser.report()
+    assert browser.computed(".headline", "color") == HEADLINE_COLOR, browser.report()
+    assert browser.evaluate("document.documentElement.dataset.js") == "ran", browser.report()
+    assert browser.page.text_content("#js-status") == "JavaScript ran.", browser.report()
+    assert browser.natural_width("img.logo") > 0, browser.report()
+    browser.assert_no_failed_requests()
+    browser.screenshot("home")
+
+    title = "A red rectangle"
+    browser.goto(f"{url}/uploads/new/")
+    browser.page.fill("#id_title", title)
+    browser.page.set_input_files(
+        "#id_image",
+        {"name": "red.png", "mimeType": "image/png", "buffer": png_bytes(size=(160, 100))},
+    )
+    browser.submit("button[type=submit]", "/uploads/")
+    image = f'img[alt="{title}"]'
+    upload_url = browser.page.locator(image).evaluate("image => image.src")
+    assert upload_url.startswith(media_from), browser.report()
+    assert browser.natural_width(image) == 160, browser.report()
+    browser.page.reload()
+    assert browser.natural_width(image) == 160, browser.report()
+    browser.assert_no_failed_requests()
+    browser.screenshot("uploads")
+
+    browser.goto(f"{url}/admin/login/")
+    assert stylesheet_url(browser).startswith(f"{static_from}admin/css/"), browser.report()
+    header = browser.computed("#header", "background-color")
+    assert header == ADMIN_HEADER_BACKGROUND, f"admin CSS not applied; {browser.report()}"
+    browser.assert_no_failed_requests()
+    browser.screenshot("admin")
+    return upload_url
+
+
+def test_development_server(make_project, open_browser):
+    project = make_project()
+    project.manage("migrate", "--noinput")
+
+    with runserver(project) as url:
+        use_the_site(open_browser(), url, f"{url}/static/", f"{url}/media/")
+
+
+@contextlib.contextmanager
+def gunicorn_over_https(project, certificate):
+    """gunicorn with production settings, speaking TLS itself as a platform's router would
+    in front of it: the browser gets real HTTPS, so Secure cookies, the CSRF origin check and
+    SECURE_SSL_REDIRECT work exactly as in production, with nothing in the settings changed."""
+    project.manage("migrate", "--noinput", settings="prod")
+    project.manage("collectstatic", "--noinput", settings="prod")
+    tls = ["--certfile", certificate.cert, "--keyfile", certificate.key]
+    with gunicorn(project, *tls) as url:
+        yield url.replace("http://", "https://", 1)
+
+
+@pytest.mark.parametrize(
+    "static_files", [pytest.param("whitenoise", id="whitenoise"), pytest.param("s3", id="s3")]
+)
+def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate, static_files):
+    """A platform runs the app (web_server=none): static files from WhiteNoise or the bucket,
+    uploads in a private bucket behind signed links (a real S3 server, SeaweedFS)."""
+    project = make_project(web_server="none", static_files=static_files, media_files="s3")
+
+    bucket = f"{project.prod_env['DJANGO_S3_ENDPOINT_URL']}/{project.prod_env['DJANGO_S3_BUCKET']}"
+
+    with gunicorn_over_https(project, tls_certificate) as url:
+        static_from = f"{bucket}/static/" if static_files == "s3" else f"{url}/static/"
+        browser = open_browser(ignore_https_errors=True)
+        upload_url = use_the_site(browser, url, static_from, f"{bucket}/media/")
+    # Anonymous users may read static/ only (fixtures/s3.py): the upload rendered because
+    # its link carried a valid signature.
+    assert "X-Amz-Signature=" in upload_url
+
+
+@pytest.mark.parametrize("combo", BEHIND_A_WEB_SERVER, ids=combo_id)
+def test_behind_a_web_server(make_project, deployment, open_browser, combo):
+    """nginx or Apache with the site `manage.py webserver_config` writes, HTTPS with a test
+    certificate, gunicorn on the socket systemd would open (tests/fixtures/webservers.py)."""
+    server = combo["web_server"]
+    project = make_project(combo)
+    env = deployment.settings_env(MAX_UPLOAD_SIZE)
+    project.manage("migrate", "--noinput", settings="prod", **env)
+    project.manage("collectstatic", "--noinput", settings="prod", **env)
+    site = deployment.render_site(project, server, MAX_UPLOAD_SIZE)
+    url = deployment.url
+
+    with web_server(server, site, deployment), gunicorn_on_socket(project, deployment, **env):
+        use_the_site(open_browser(ignore_https_errors=True), url, f"{url}/static/", f"{url}/media/")
+    assert any(deployment.media_root.rglob("*.png")), "the upload is not on the server's disk"
