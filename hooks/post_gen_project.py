@@ -45,6 +45,7 @@ KEEP_ONLY_IF = {
     f"{SLUG}/core/webserver.py": WEB_SERVER != "none",
     f"{SLUG}/core/management/commands/webserver_config.py": WEB_SERVER != "none",
     "tests/test_deploy_files.py": WEB_SERVER != "none",
+    "tests/test_checks_deploy.py": WEB_SERVER != "none",
     "deploy": WEB_SERVER != "none",  # gunicorn.conf.py, systemd/, and the site written below
     f"{SLUG}/uploads": EXAMPLE_APP,
     "templates/uploads": EXAMPLE_APP,

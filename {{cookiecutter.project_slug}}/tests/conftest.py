@@ -3,7 +3,7 @@ import importlib
 import sys
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.test import override_settings
 
 # The smallest environment production settings accept: what .env.example marks required.
@@ -36,12 +36,17 @@ def use_settings():
     with contextlib.ExitStack() as stack:
 
         def use(module):
+            # What the module sets, and Django's default for what only the test settings set.
+            wanted = {
+                name: getattr(global_settings, name)
+                for name in dir(global_settings)
+                if name.isupper() and settings.is_overridden(name)
+            }
+            wanted.update((name, getattr(module, name)) for name in dir(module))
             changed = {
-                name: getattr(module, name)
-                for name in dir(module)
-                if name.isupper()
-                and name != "DATABASES"
-                and getattr(settings, name, None) != getattr(module, name)
+                name: value
+                for name, value in wanted.items()
+                if name.isupper() and name != "DATABASES" and getattr(settings, name, None) != value
             }
             stack.enter_context(override_settings(**changed))
 

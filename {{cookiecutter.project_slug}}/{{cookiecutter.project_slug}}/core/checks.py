@@ -5,6 +5,9 @@ only, since they are about production. `manage.py staticmedia` explains the same
 https://docs.djangoproject.com/en/stable/topics/checks/
 """
 
+import dataclasses
+import itertools
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -182,5 +185,77 @@ def check_static_names_are_hashed(app_configs, **kwargs):
             '"storages.backends.s3.S3ManifestStaticStorage" in STORAGES["staticfiles"], '
             "then run collectstatic.",
             id="staticmedia.W009",
+        )
+    ]
+
+
+# Stand-ins for what each environment sets (hosts, upload limit, folders): the site in
+# deploy/ may carry any value there, and must match the settings everywhere else.
+HOSTS = ("host.placeholder.invalid", "alias.placeholder.invalid")
+VALUES = {"max_upload_size": 987654321, "static_root": "/placeholder/static"}
+VALUES["media_root"] = "/placeholder/media"
+
+
+def _line_pattern(line):
+    pattern = re.escape(line)
+    for token in (*HOSTS, *map(str, VALUES.values())):
+        pattern = pattern.replace(re.escape(token), ".+")
+    return re.compile(pattern)
+
+
+def _site_mismatch(server, site, shipped):
+    """The first line where `shipped` differs from the site rendered from `site`, as
+    (expected, found), or None. Lines naming hosts are left out; values are wildcards."""
+    from . import webserver
+
+    probe = dataclasses.replace(
+        site,
+        hosts=HOSTS[:1],
+        max_upload_size=VALUES["max_upload_size"],
+        static_root=VALUES["static_root"] if site.static_root else None,
+        media_root=VALUES["media_root"] if site.media_root else None,
+    )
+    lines = webserver.render(server, probe).splitlines()
+    two_hosts = webserver.render(server, dataclasses.replace(probe, hosts=HOSTS)).splitlines()
+    named = {line for line in lines + two_hosts if any(host in line for host in HOSTS)}
+    host_lines = [_line_pattern(line) for line in named]
+    expected = [line for line in lines if not any(host in line for host in HOSTS)]
+    found = [line for line in shipped if not any(p.fullmatch(line) for p in host_lines)]
+    for want, have in itertools.zip_longest(expected, found):
+        if want is None or have is None or not _line_pattern(want).fullmatch(have):
+            return want, have
+    return None
+
+
+@register(Tags.staticfiles, deploy=True)
+def check_deploy_site_matches_settings(app_configs, **kwargs):
+    server = getattr(settings, "WEB_SERVER", None)
+    project = __name__.split(".")[0]
+    path = Path(settings.BASE_DIR) / "deploy" / str(server) / f"{project}.conf"
+    if not server or settings.DEBUG or not path.is_file():
+        return []
+    from . import webserver
+
+    hint = (
+        f"Write it again from the settings: DJANGO_SETTINGS_MODULE=config.settings.prod "
+        f"python manage.py webserver_config {server} > deploy/{server}/{project}.conf, "
+        "then install it on the server (its README section says where)."
+    )
+    try:
+        site = webserver.site_from_settings(settings, project)
+    except ValueError as error:
+        return [Warning(f"No {server} site can be written from these settings: {error}",
+                        hint=hint, id="staticmedia.W010")]  # fmt: skip
+    mismatch = _site_mismatch(server, site, path.read_text().splitlines())
+    if mismatch is None:
+        return []
+    expected, found = mismatch
+    return [
+        Warning(
+            f"deploy/{server}/{project}.conf no longer matches the settings (URLs, what the "
+            f"web server serves from disk, or the site's rules): expected {expected!r}, "
+            f"found {found!r}.",
+            hint=hint,
+            id="staticmedia.W010",
         )
     ]
