@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(nginx apache2 libapache2-mod-wsgi-py3 chromium chromium-driver postgresql wrk)
+APT_PACKAGES=(nginx apache2 libapache2-mod-wsgi-py3 python3-venv chromium chromium-driver postgresql wrk)
 missing=()
 for package in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

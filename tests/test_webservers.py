@@ -6,6 +6,7 @@ a file outside the served folders."""
 import http.client
 import json
 import secrets
+import shutil
 import ssl
 
 import pytest
@@ -18,7 +19,9 @@ from tests.fixtures.webservers import (
     served_files,
     web_server,
 )
+from tests.support import venvs
 from tests.support.browsing import image_urls, png_bytes, upload_image
+from tests.support.project import Project
 from tests.support.template import combo_id, valid_combinations
 
 pytestmark = pytest.mark.slow
@@ -269,3 +272,64 @@ def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, 
             assert media_url.startswith("http") and "X-Amz-Signature=" in media_url
 
     assert "[emerg]" not in error_log(server, deployment)
+
+
+def test_apache_runs_the_app_in_mod_wsgi_daemon_mode(make_project, deployment, monkeypatch):
+    """The second Apache variant, `webserver_config apache --mod-wsgi VENV`: no gunicorn; the
+    app runs in mod_wsgi's daemon processes, from a venv made with the Python that Debian's
+    libapache2-mod-wsgi-py3 embeds (3.11), as an unprivileged user."""
+    combo = {"web_server": "apache", "static_files": "web_server", "media_files": "local"}
+    built = make_project(combo, venvs.MOD_WSGI)
+    # Where its user (nobody) can read the code and write the database and uploads.
+    project = Project(shutil.copytree(built.path, deployment.root / "app"), built.combo, built.line)
+    database = deployment.root / "db"
+    database.mkdir(mode=0o755)
+    env = {
+        **deployment.settings_env(MAX_UPLOAD_SIZE),
+        "DJANGO_SQLITE_PATH": str(database / "db.sqlite3"),
+    }
+    project.manage("migrate", "--noinput", settings="prod", **env)
+    project.manage("collectstatic", "--noinput", settings="prod", **env)
+    for folder in (database, deployment.media_root):
+        shutil.chown(folder, "nobody", "nogroup")
+        for path in folder.rglob("*"):
+            shutil.chown(path, "nobody", "nogroup")
+    venv = venvs.python(venvs.MOD_WSGI).parent.parent
+    site = deployment.render_site(
+        project, "apache", MAX_UPLOAD_SIZE,
+        "--mod-wsgi", venv, "--mod-wsgi-user", "nobody:nogroup", **env,
+    )  # fmt: skip
+    assert "ProxyPass" not in site.read_text()
+    planted = plant_secrets(deployment)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
+    url = deployment.url
+    image = png_bytes()
+    hashed = hashed_static_name(deployment, "css/site.css")
+
+    # mod_wsgi's daemons inherit Apache's environment: the production variables.
+    with web_server("apache", site, deployment, env=project.env("prod", **env)):
+        home = requests.get(f"{url}/", timeout=30, allow_redirects=False)
+        posted = upload_image(url, image)
+        (media_url,) = image_urls(url)
+        shown = requests.get(f"{url}{media_url}", timeout=10)
+        files_before = served_files(deployment.media_root)
+        too_big = upload_image(url, b"\0" * (MAX_UPLOAD_SIZE + 1), filename="big.png")
+        files_after = served_files(deployment.media_root)
+        static = requests.get(f"{url}/static/{hashed}", timeout=10)
+        hostile = [(path, *raw_get(deployment, path)) for path in HOSTILE_PATHS]
+
+    assert home.status_code == 200, home.text[:2000]
+    assert home.headers["X-Content-Type-Options"] == "nosniff"
+    assert "mod_wsgi/" in error_log("apache", deployment)
+    assert posted.status_code == 302, posted.text[:2000]
+    assert shown.status_code == 200 and shown.content == image
+    assert "sandbox" in shown.headers["Content-Security-Policy"]
+    assert too_big.status_code == 413
+    assert "Upload too large" not in too_big.text  # Apache's answer, not the app's
+    assert files_after == files_before
+    assert static.status_code == 200 and static.headers["Cache-Control"] == IMMUTABLE
+    assert static.content == (deployment.static_root / hashed).read_bytes()
+    for path, status, body in hostile:
+        assert status >= 400, (path, status, body[:300])
+        for token in planted.values():
+            assert token.encode() not in body, (path, status)

@@ -23,9 +23,14 @@ VENVS = REPO / ".cache" / "venvs"
 LINES = {
     "django5.2-py3.11": ("3.11.7", "django>=5.2,<6"),
     "django6.1-py3.12": ("3.12.1", "django>=6.1,<6.2"),
+    # Debian's own Python, the one libapache2-mod-wsgi-py3 embeds: Apache's mod_wsgi can
+    # only run the app from a venv made with it.
+    "django5.2-debian-py3.11": ("system", "django>=5.2,<6"),
 }
 NEWEST = "django6.1-py3.12"
 OLDEST = "django5.2-py3.11"
+MOD_WSGI = "django5.2-debian-py3.11"
+SYSTEM_PYTHON = Path("/usr/bin/python3.11")
 
 # Between them these two projects use every optional dependency.
 DEPENDENCY_SAMPLES = [
@@ -55,9 +60,8 @@ def ensure(line, requirements):
     stamp = VENVS / line / ".requirements"
     if stamp.exists() and stamp.read_text() == wanted:
         return
-    subprocess.run(
-        [PYENV / version / "bin" / "python", "-m", "venv", "--clear", VENVS / line], check=True
-    )
+    base = SYSTEM_PYTHON if version == "system" else PYENV / version / "bin" / "python"
+    subprocess.run([base, "-m", "venv", "--clear", VENVS / line], check=True)
     subprocess.run(
         [python(line), "-m", "pip", "install", "-q", "--disable-pip-version-check",
          *requirements, django],

@@ -53,6 +53,10 @@ class Site:
     http_listen: str = "80"
     certificate: str | None = None  # default: Let's Encrypt's path for the first host
     certificate_key: str | None = None
+    # Apache only: run the app in mod_wsgi daemon processes instead of proxying to gunicorn.
+    wsgi_home: str | None = None  # the project's venv, made with the Python mod_wsgi embeds
+    wsgi_user: str | None = None  # "user" or "user:group"; default: the project's name
+    project_root: str | None = None  # the folder of manage.py (BASE_DIR)
 
     def __post_init__(self):
         if not self.hosts or any(host in ("*", "") for host in self.hosts):
@@ -66,6 +70,8 @@ class Site:
                 raise ValueError(f"{root!r} must be an absolute path.")
         if self.max_upload_size <= 0:
             raise ValueError("MAX_UPLOAD_SIZE must be a positive number of bytes.")
+        if self.wsgi_home and not self.project_root:
+            raise ValueError("mod_wsgi needs the project's folder (BASE_DIR).")
 
     @property
     def server_name(self):
@@ -104,6 +110,7 @@ def site_from_settings(settings, name, **options):
         static_root=str(static_root) if static_root and not whitenoise else None,
         media_url=settings.MEDIA_URL,
         media_root=str(settings.MEDIA_ROOT) if local_media else None,
+        project_root=str(settings.BASE_DIR),
         **{key: value for key, value in options.items() if value is not None},
     )
 
@@ -295,17 +302,8 @@ def apache(site):
         "        Require all denied",
         "    </LocationMatch>",
         "",
-        "    # The app: gunicorn, on the socket deploy/systemd/" + site.name + ".socket opens.",
-        "    ProxyPreserveHost On",
-        '    RequestHeader set X-Forwarded-Proto "https"',
     ]
-    for url, root in ((site.static_url, site.static_root), (site.media_url, site.media_root)):
-        if root:
-            lines.append(f"    ProxyPass {url} !")
-    lines += [
-        f"    ProxyPass / {_apache_upstream(site)}",
-        f"    ProxyPassReverse / {_apache_upstream(site).split('|')[-1]}",
-    ]
+    lines += _apache_mod_wsgi(site) if site.wsgi_home else _apache_proxy(site)
     if site.static_root:
         root = _dir(site.static_root)
         lines += [
@@ -363,6 +361,46 @@ def apache(site):
         ]
     lines += ["</VirtualHost>"]
     return "\n".join(lines) + "\n"
+
+
+def _apache_proxy(site):
+    lines = [
+        "    # The app: gunicorn, on the socket deploy/systemd/" + site.name + ".socket opens.",
+        "    ProxyPreserveHost On",
+        '    RequestHeader set X-Forwarded-Proto "https"',
+    ]
+    for url, root in ((site.static_url, site.static_root), (site.media_url, site.media_root)):
+        if root:
+            lines.append(f"    ProxyPass {url} !")
+    return lines + [
+        f"    ProxyPass / {_apache_upstream(site)}",
+        f"    ProxyPassReverse / {_apache_upstream(site).split('|')[-1]}",
+    ]
+
+
+def _apache_mod_wsgi(site):
+    root = site.project_root.rstrip("/")
+    user, _, group = (site.wsgi_user or site.name).partition(":")
+    group = group or user
+    return [
+        "    # The app, in mod_wsgi daemon processes of its own (a2enmod wsgi), run by "
+        + user
+        + ",",
+        "    # with the project's venv. They inherit Apache's environment, which must hold the",
+        "    # production variables (.env.example): systemctl edit apache2, then under [Service]",
+        "    # EnvironmentFile=/etc/" + site.name + "/env. Aliases below take precedence over /.",
+        '    RequestHeader set X-Forwarded-Proto "https"',
+        f"    WSGIDaemonProcess {site.name} user={user} group={group} processes=2 threads=15 "
+        f"python-home={site.wsgi_home} python-path={root} display-name=" + "%{GROUP}",
+        f"    WSGIProcessGroup {site.name}",
+        "    WSGIApplicationGroup %{GLOBAL}",
+        f"    WSGIScriptAlias / {root}/config/wsgi.py",
+        f"    <Directory {root}/config/>",
+        '        <Files "wsgi.py">',
+        "            Require all granted",
+        "        </Files>",
+        "    </Directory>",
+    ]
 
 
 def _apache_alias(host):

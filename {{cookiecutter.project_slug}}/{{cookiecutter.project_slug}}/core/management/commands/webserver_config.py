@@ -27,9 +27,24 @@ class Command(BaseCommand):
         parser.add_argument("--http-listen", help="port or address:port (default: 80)")
         parser.add_argument("--certificate", help="default: Let's Encrypt's fullchain.pem")
         parser.add_argument("--certificate-key", help="default: Let's Encrypt's privkey.pem")
+        parser.add_argument(
+            "--mod-wsgi",
+            metavar="VENV",
+            dest="wsgi_home",
+            help="Apache only: run the app in mod_wsgi daemon mode from this venv, no gunicorn",
+        )
+        parser.add_argument(
+            "--mod-wsgi-user",
+            metavar="USER[:GROUP]",
+            dest="wsgi_user",
+            help=f"who runs the mod_wsgi daemon processes (default: {PROJECT})",
+        )
 
     def handle(self, *args, server, **options):
         names = ("upstream", "https_listen", "http_listen", "certificate", "certificate_key")
+        names += ("wsgi_home", "wsgi_user")
+        if server != "apache" and options["wsgi_home"]:
+            raise CommandError("--mod-wsgi is for Apache only.")
         try:
             site = webserver.site_from_settings(
                 settings, PROJECT, **{name: options[name] for name in names}
