@@ -40,7 +40,12 @@ def _storage_class(alias):
 
 
 def _is_s3(storage):
-    return type(storage).__module__.startswith("storages.backends.s3")
+    """True for django-storages' S3 classes and their subclasses (such as core/storage.py's)."""
+    try:
+        from storages.backends.s3 import S3Storage
+    except ImportError:  # django-storages is installed only when an option uses S3
+        return False
+    return isinstance(storage, S3Storage)
 
 
 @register(Tags.staticfiles)
@@ -192,8 +197,11 @@ def check_static_names_are_hashed(app_configs, **kwargs):
 # Stand-ins for what each environment sets (hosts, upload limit, folders): the site in
 # deploy/ may carry any value there, and must match the settings everywhere else.
 HOSTS = ("host.placeholder.invalid", "alias.placeholder.invalid")
-VALUES = {"max_upload_size": 987654321, "static_root": "/placeholder/static"}
-VALUES["media_root"] = "/placeholder/media"
+VALUES = {
+    "max_upload_size": 987654321,
+    "static_root": "/placeholder/static",
+    "media_root": "/placeholder/media",
+}
 
 
 def _line_pattern(line):
@@ -203,11 +211,9 @@ def _line_pattern(line):
     return re.compile(pattern)
 
 
-def _site_mismatch(server, site, shipped):
+def _site_mismatch(webserver, server, site, shipped):
     """The first line where `shipped` differs from the site rendered from `site`, as
     (expected, found), or None. Lines naming hosts are left out; values are wildcards."""
-    from . import webserver
-
     probe = dataclasses.replace(
         site,
         hosts=HOSTS[:1],
@@ -234,10 +240,10 @@ def check_deploy_site_matches_settings(app_configs, **kwargs):
     path = Path(settings.BASE_DIR) / "deploy" / str(server) / f"{project}.conf"
     if not server or settings.DEBUG or not path.is_file():
         return []
-    from . import webserver
+    from . import webserver  # only in projects with a web server
 
     hint = (
-        f"Write it again from the settings: DJANGO_SETTINGS_MODULE=config.settings.prod "
+        "Write it again from the settings: DJANGO_SETTINGS_MODULE=config.settings.prod "
         f"python manage.py webserver_config {server} > deploy/{server}/{project}.conf, "
         "then install it on the server (its README section says where)."
     )
@@ -246,7 +252,7 @@ def check_deploy_site_matches_settings(app_configs, **kwargs):
     except ValueError as error:
         return [Warning(f"No {server} site can be written from these settings: {error}",
                         hint=hint, id="staticmedia.W010")]  # fmt: skip
-    mismatch = _site_mismatch(server, site, path.read_text().splitlines())
+    mismatch = _site_mismatch(webserver, server, site, path.read_text().splitlines())
     if mismatch is None:
         return []
     expected, found = mismatch

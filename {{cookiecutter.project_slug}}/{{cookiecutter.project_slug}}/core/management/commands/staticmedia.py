@@ -25,7 +25,12 @@ def backend(alias):
 
 
 def is_s3(storage):
-    return type(storage).__module__.startswith("storages.backends.s3")
+    """True for django-storages' S3 classes and their subclasses (such as core/storage.py's)."""
+    try:
+        from storages.backends.s3 import S3Storage
+    except ImportError:  # django-storages is installed only when an option uses S3
+        return False
+    return isinstance(storage, S3Storage)
 
 
 def web_server():
@@ -54,6 +59,14 @@ def s3_url_prefix(storage):
     return client.generate_presigned_url("get_object", Params=params)
 
 
+def s3_url_note(prefix, setting, signed=None):
+    """The storage makes the links; say whether the URL setting agrees with it."""
+    link = f"{prefix} + a signature valid {signed} s" if signed else prefix
+    if getattr(settings, setting) == prefix:
+        return f"{link} ({setting}, made by the storage)"
+    return f"{link} (made by the storage; {setting} is not used for these links)"
+
+
 def static_storage():
     """The static files storage as configured, without reading its manifest on creation.
 
@@ -67,7 +80,6 @@ def static_storage():
             def load_manifest(self):
                 return {}, ""
 
-        Unloaded.__module__ = storage_class.__module__
         storage_class = Unloaded
     return storage_class(**config.get("OPTIONS", {}))
 
@@ -86,7 +98,7 @@ def static_rows():
     }
     if is_s3(storage):
         rows["written to"] = f"{s3_place(storage)}, by collectstatic; STATIC_ROOT is not used"
-        rows["URL prefix"] = f"{s3_url_prefix(storage)} (from the storage; not STATIC_URL)"
+        rows["URL prefix"] = s3_url_note(s3_url_prefix(storage), "STATIC_URL")
         rows["served by"] = (
             f"the CDN at {storage.custom_domain}, from S3"
             if storage.custom_domain
@@ -137,11 +149,10 @@ def media_rows():
         rows["written to"] = f"{s3_place(storage)}; MEDIA_ROOT is not used"
         prefix = s3_url_prefix(storage)
         if signed:
-            expire = storage.querystring_expire
-            rows["URL prefix"] = f"{prefix} + a signature valid {expire} s (MEDIA_URL unused)"
+            rows["URL prefix"] = s3_url_note(prefix, "MEDIA_URL", storage.querystring_expire)
             rows["served by"] = "S3, to whoever holds a signed link"
         else:
-            rows["URL prefix"] = f"{prefix} (MEDIA_URL is not used)"
+            rows["URL prefix"] = s3_url_note(prefix, "MEDIA_URL")
             rows["served by"] = "S3, to anyone: links are not signed (see manage.py check)"
         if signed and not storage.file_overwrite:
             rows["next"] = "nothing: uploads go to the bucket, each under its own name"
