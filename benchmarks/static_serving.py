@@ -14,7 +14,7 @@ would behind a TLS-terminating proxy. The file is a 52 KB stylesheet added to ea
 static/ before collectstatic; (d) serves it under its unhashed name, as development does.
 Figures only: nothing here is asserted.
 
-    .venv/bin/python -m benchmarks.static_serving [--duration 5] [--rounds 3]
+    .venv/bin/python -m benchmarks.static_serving [--duration 5] [--rounds 7]
 """
 
 import argparse
@@ -135,7 +135,7 @@ def serve_from_runserver(tmp, stack):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
-    parser.add_argument("--rounds", type=int, default=3, help="measurements per server")
+    parser.add_argument("--rounds", type=int, default=7, help="measurements per server")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
