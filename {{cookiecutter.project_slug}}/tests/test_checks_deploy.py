@@ -1,8 +1,10 @@
 """The check that deploy/'s web server site still matches the settings (core/checks.py)."""
 
+import io
 import shutil
 
 from django.conf import settings
+from django.core.management import call_command
 from django.test import override_settings
 
 from tests.test_checks import messages, only
@@ -45,3 +47,23 @@ def test_a_site_edited_by_hand(use_settings, prod_settings, tmp_path):
     with override_settings(BASE_DIR=tmp_path):
         message = only("staticmedia.W010", deploy=True)
     assert "sniff-if-you-like" in message.msg
+
+
+def test_silent_for_a_site_written_with_the_command_options(use_settings, prod_settings, tmp_path):
+    """What a deployment passes to `manage.py webserver_config`: other ports, certificate,
+    app address, or (Apache) mod_wsgi instead of gunicorn."""
+    use_settings(prod_settings)
+    options = ["--upstream", "127.0.0.1:8001", "--https-listen", "8443", "--http-listen", "8080"]
+    options += ["--certificate", "/etc/ssl/site.pem", "--certificate-key", "/etc/ssl/site.key"]
+    if settings.WEB_SERVER == "apache":
+        options += ["--mod-wsgi", "/srv/site/.venv", "--mod-wsgi-user", "www-data"]
+    written = io.StringIO()
+    call_command("webserver_config", settings.WEB_SERVER, *options, stdout=written)
+    (shipped,) = (settings.BASE_DIR / "deploy" / settings.WEB_SERVER).glob("*.conf")
+    site = tmp_path / "deploy" / settings.WEB_SERVER / shipped.name
+    site.parent.mkdir(parents=True)
+    site.write_text(written.getvalue())
+    assert site.read_text() != shipped.read_text()
+
+    with override_settings(BASE_DIR=tmp_path):
+        assert messages(deploy=True) == []

@@ -194,43 +194,69 @@ def check_static_names_are_hashed(app_configs, **kwargs):
     ]
 
 
-# Stand-ins for what each environment sets (hosts, upload limit, folders): the site in
-# deploy/ may carry any value there, and must match the settings everywhere else.
+# Stand-ins for what each deployment chooses: hosts, upload limit, folders, ports,
+# certificate, the app's address (gunicorn's socket or port, or mod_wsgi's venv and user).
+# The site in deploy/ may carry any value there, and must match the settings elsewhere.
 HOSTS = ("host.placeholder.invalid", "alias.placeholder.invalid")
 VALUES = {
     "max_upload_size": 987654321,
     "static_root": "/placeholder/static",
     "media_root": "/placeholder/media",
+    "https_listen": "192.0.2.1:4443",
+    "http_listen": "192.0.2.1:8080",
+    "certificate": "/placeholder/cert.pem",
+    "certificate_key": "/placeholder/key.pem",
+    "project_root": "/placeholder/project",
 }
+# The ways `manage.py webserver_config` runs the app: proxied to gunicorn on a socket or a
+# port, or (Apache) inside mod_wsgi daemon processes.
+APP_VARIANTS = [
+    {"upstream": "unix:/placeholder/app.sock"},
+    {"upstream": "192.0.2.1:8000"},
+    {"wsgi_home": "/placeholder/venv", "wsgi_user": "placeholderuser"},
+]
+TOKENS = [*HOSTS, *map(str, VALUES.values())]
+TOKENS += [value for variant in APP_VARIANTS for value in variant.values()]
 
 
 def _line_pattern(line):
     pattern = re.escape(line)
-    for token in (*HOSTS, *map(str, VALUES.values())):
+    for token in TOKENS:
         pattern = pattern.replace(re.escape(token), ".+")
     return re.compile(pattern)
 
 
-def _site_mismatch(webserver, server, site, shipped):
-    """The first line where `shipped` differs from the site rendered from `site`, as
-    (expected, found), or None. Lines naming hosts are left out; values are wildcards."""
-    probe = dataclasses.replace(
-        site,
-        hosts=HOSTS[:1],
-        max_upload_size=VALUES["max_upload_size"],
-        static_root=VALUES["static_root"] if site.static_root else None,
-        media_root=VALUES["media_root"] if site.media_root else None,
-    )
-    lines = webserver.render(server, probe).splitlines()
-    two_hosts = webserver.render(server, dataclasses.replace(probe, hosts=HOSTS)).splitlines()
-    named = {line for line in lines + two_hosts if any(host in line for host in HOSTS)}
+def _first_difference(rendered, two_hosts, shipped):
+    """The first line where `shipped` differs from `rendered`, as (expected, found), or None.
+    Lines that name hosts are left out (their number varies); stand-ins match any value."""
+    named = {line for line in rendered + two_hosts if any(host in line for host in HOSTS)}
     host_lines = [_line_pattern(line) for line in named]
-    expected = [line for line in lines if not any(host in line for host in HOSTS)]
+    expected = [line for line in rendered if not any(host in line for host in HOSTS)]
     found = [line for line in shipped if not any(p.fullmatch(line) for p in host_lines)]
     for want, have in itertools.zip_longest(expected, found):
         if want is None or have is None or not _line_pattern(want).fullmatch(have):
             return want, have
     return None
+
+
+def _site_mismatch(webserver, server, site, shipped):
+    """None if `shipped` is the site for these settings in one of the app variants, with
+    any deployment's values; else the first difference from the gunicorn-socket variant."""
+    differences = []
+    for variant in APP_VARIANTS:
+        if "wsgi_home" in variant and server != "apache":
+            continue
+        values = {**VALUES, **variant, "hosts": HOSTS[:1]}
+        for root in ("static_root", "media_root"):  # served from disk or not: the settings say
+            values[root] = values[root] if getattr(site, root) else None
+        probe = dataclasses.replace(site, **values)
+        rendered = webserver.render(server, probe).splitlines()
+        two_hosts = webserver.render(server, dataclasses.replace(probe, hosts=HOSTS))
+        difference = _first_difference(rendered, two_hosts.splitlines(), shipped)
+        if difference is None:
+            return None
+        differences.append(difference)
+    return differences[0]
 
 
 @register(Tags.staticfiles, deploy=True)
