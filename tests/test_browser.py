@@ -21,12 +21,12 @@ ADMIN_HEADER_BACKGROUND = "rgb(65, 118, 144)"  # --header-bg: var(--secondary), 
 # base.py's default; the web server gets the same limit from the site rendered from settings.
 MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # nginx or Apache in front of gunicorn, uploads on its disk: static files from WhiteNoise
-# (through the proxy) or from the web server itself.
+# (through the proxy), from the web server itself, or from an S3 bucket.
 BEHIND_A_WEB_SERVER = [
     {**DEFAULTS, "web_server": server, "static_files": static}
     for server in ("nginx", "apache")
     for static in ("whitenoise", "web_server")
-]
+] + [{**DEFAULTS, "static_files": "s3"}]
 
 
 def stylesheet_url(browser):
@@ -83,6 +83,11 @@ def test_development_server(make_project, open_browser):
         use_the_site(open_browser(), url, f"{url}/static/", f"{url}/media/")
 
 
+def bucket_url(project):
+    """Where the project's bucket is on the test S3 server (make_project made it)."""
+    return f"{project.prod_env['DJANGO_S3_ENDPOINT_URL']}/{project.prod_env['DJANGO_S3_BUCKET']}"
+
+
 @contextlib.contextmanager
 def gunicorn_over_https(project, certificate):
     """gunicorn with production settings, speaking TLS itself as a platform's router would
@@ -103,7 +108,7 @@ def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate
     uploads in a private bucket behind signed links (a real S3 server, SeaweedFS)."""
     project = make_project(web_server="none", static_files=static_files, media_files="s3")
 
-    bucket = f"{project.prod_env['DJANGO_S3_ENDPOINT_URL']}/{project.prod_env['DJANGO_S3_BUCKET']}"
+    bucket = bucket_url(project)
 
     with gunicorn_over_https(project, tls_certificate) as url:
         static_from = f"{bucket}/static/" if static_files == "s3" else f"{url}/static/"
@@ -126,6 +131,8 @@ def test_behind_a_web_server(make_project, deployment, open_browser, combo):
     site = deployment.render_site(project, server, MAX_UPLOAD_SIZE)
     url = deployment.url
 
+    static_from = f"{bucket_url(project)}/static/" if "s3" in combo.values() else f"{url}/static/"
+
     with web_server(server, site, deployment), gunicorn_on_socket(project, deployment, **env):
-        use_the_site(open_browser(ignore_https_errors=True), url, f"{url}/static/", f"{url}/media/")
+        use_the_site(open_browser(ignore_https_errors=True), url, static_from, f"{url}/media/")
     assert any(deployment.media_root.rglob("*.png")), "the upload is not on the server's disk"
