@@ -7,13 +7,19 @@ only readable through a page that links to it. file_overwrite is off: a second
 
 from config.env import env_int
 
-from .s3 import S3_OPTIONS
+from .s3 import S3_OPTIONS, bucket_name
+
+MEDIA_BUCKET = bucket_name("DJANGO_S3_MEDIA_BUCKET")
+MEDIA_LOCATION = "media"
+# MEDIA_ROOT and MEDIA_URL (base.py) are not used in production: the storage writes to the
+# bucket, and makes each link itself, with its signature and expiry.
 
 MEDIA_STORAGE = {
     "BACKEND": "storages.backends.s3.S3Storage",
     "OPTIONS": {
         **S3_OPTIONS,
-        "location": "media",
+        "bucket_name": MEDIA_BUCKET,
+        "location": MEDIA_LOCATION,
         "default_acl": "private",
         "querystring_auth": True,
         "querystring_expire": env_int("DJANGO_S3_SIGNED_URL_EXPIRE", 3600),

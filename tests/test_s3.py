@@ -1,0 +1,290 @@
+"""S3 for real: every combination with s3 in it, against SeaweedFS on 127.0.0.1, which checks
+signatures, expiry and who may read what (anonymous users may read <bucket>/static/* only).
+
+Static files: collectstatic uploads hashed copies with a year-long immutable cache header,
+and the pages gunicorn renders link to them. Uploads: private objects under media/, linked
+by signed URLs that expire, never overwritten. Errors: a wrong key or a missing bucket
+stops with one clear line. And the project's collectstatic uploads only what changed,
+writes the manifest last, and fails when an upload fails."""
+
+import json
+import re
+import time
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from tests.fixtures.s3 import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
+from tests.support.app_servers import gunicorn
+from tests.support.browsing import HTTPS_PROXY_HEADERS, image_urls, png_bytes, upload_image
+from tests.support.template import combo_id, valid_combinations
+
+pytestmark = pytest.mark.slow
+
+# Every web server / static / media choice that puts something in S3. The database and the
+# example app do not change what S3 sees: SQLite, and the example app for its upload form.
+S3_COMBOS = [
+    combo
+    for combo in valid_combinations()
+    if "s3" in (combo["static_files"], combo["media_files"])
+    and combo["database"] == "sqlite"
+    and combo["example_app"] == "yes"
+]
+STATIC_S3 = [pytest.param(c, id=combo_id(c)) for c in S3_COMBOS if c["static_files"] == "s3"]
+MEDIA_S3 = [pytest.param(c, id=combo_id(c)) for c in S3_COMBOS if c["media_files"] == "s3"]
+ONE_STATIC_S3 = {**STATIC_S3[0].values[0]}
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+HASHED = re.compile(r"\.[0-9a-f]{12}(\.[^./]+)?$")
+SIGNED_URL_EXPIRE = 5
+
+
+def bucket_of(project):
+    return project.prod_env["DJANGO_S3_BUCKET"]
+
+
+def manifest(s3, bucket):
+    body = s3.client().get_object(Bucket=bucket, Key="static/staticfiles.json")["Body"]
+    return json.loads(body.read())["paths"]
+
+
+def objects(s3, bucket, prefix="static/"):
+    """key -> (ETag, LastModified) of every object under `prefix`."""
+    pages = s3.client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    return {
+        item["Key"]: (item["ETag"], item["LastModified"])
+        for page in pages
+        for item in page.get("Contents", [])
+    }
+
+
+def collectstatic(project, check=True, **env):
+    return project.manage("collectstatic", "--noinput", settings="prod", check=check, **env)
+
+
+def no_traceback(result):
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output, output
+    return output
+
+
+# Static files -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("combo", STATIC_S3)
+def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_server, combo):
+    project = make_project(combo)
+    bucket = bucket_of(project)
+    project.manage("migrate", "--noinput", settings="prod")
+
+    collectstatic(project)
+
+    paths = manifest(s3_server, bucket)
+    client = s3_server.client()
+    assert {"css/site.css", "js/site.js", "img/logo.svg", "admin/css/base.css"} <= set(paths)
+    for name, hashed in paths.items():
+        assert HASHED.search(hashed), hashed
+        head = client.head_object(Bucket=bucket, Key=f"static/{hashed}")
+        assert head["CacheControl"] == IMMUTABLE, hashed
+        # The original (unhashed) name is there too, for code that builds URLs itself,
+        # but it changes under its name: never "immutable". Nor is the manifest.
+        original = client.head_object(Bucket=bucket, Key=f"static/{name}")
+        assert "immutable" not in original.get("CacheControl", ""), name
+    head = client.head_object(Bucket=bucket, Key="static/staticfiles.json")
+    assert "immutable" not in head.get("CacheControl", "")
+
+    with gunicorn(project) as url:
+        home = requests.get(f"{url}/", headers=HTTPS_PROXY_HEADERS, timeout=10)
+    assert home.status_code == 200
+    links = re.findall(r'(?:href|src)="([^"]+/static/[^"]+)"', home.text)
+    assert len(links) == 3, home.text  # the stylesheet, the script and the logo
+    for link in links:
+        assert link.startswith(f"{s3_server.endpoint}/{bucket}/static/"), link
+        name = link.split("/static/", 1)[1]
+        assert HASHED.search(name), link
+        served = requests.get(link, timeout=10)  # anonymous, as a browser
+        assert served.status_code == 200, link
+        assert served.headers["Cache-Control"] == IMMUTABLE
+        source = project.path / "static" / next(k for k, v in paths.items() if v == name)
+        assert served.content == source.read_bytes(), link
+
+
+# Uploads ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("combo", MEDIA_S3)
+def test_uploads_are_private_signed_expiring_and_never_overwritten(make_project, s3_server, combo):
+    project = make_project(combo)
+    bucket = bucket_of(project)
+    project.manage("migrate", "--noinput", settings="prod")
+    collectstatic(project)
+    first, second = png_bytes((200, 30, 30)), png_bytes((30, 30, 200))
+
+    with gunicorn(project, DJANGO_S3_SIGNED_URL_EXPIRE=SIGNED_URL_EXPIRE) as url:
+        for image in (first, second):
+            posted = upload_image(url, image, filename="same.png", headers=HTTPS_PROXY_HEADERS)
+            assert posted.status_code == 302, posted.text[:2000]
+        signed_at = time.monotonic()
+        newest, oldest = image_urls(url, headers=HTTPS_PROXY_HEADERS)
+        got = [requests.get(link, timeout=10) for link in (oldest, newest)]
+
+    # Two objects under media/, one per upload, though both were called same.png.
+    keys = s3_server.keys(bucket, "media/")
+    assert len(keys) == 2 and all(k.startswith("media/uploads/") for k in keys), keys
+    assert [response.status_code for response in got] == [200, 200]
+    assert [response.content for response in got] == [first, second]
+    for link in (oldest, newest):
+        parts = urlsplit(link)
+        assert "X-Amz-Signature" in parse_qs(parts.query), link
+        assert parts.path.removeprefix(f"/{bucket}/") in keys
+        unsigned = requests.get(f"{parts.scheme}://{parts.netloc}{parts.path}", timeout=10)
+        assert unsigned.status_code == 403
+
+    time.sleep(max(0.0, signed_at + SIGNED_URL_EXPIRE + 1.5 - time.monotonic()))
+    assert requests.get(oldest, timeout=10).status_code == 403  # expired
+
+
+def test_uploads_can_have_a_bucket_of_their_own(make_project, s3_server):
+    project = make_project({**ONE_STATIC_S3, "media_files": "s3"})
+    media_bucket = s3_server.new_bucket()
+    project.prod_env["DJANGO_S3_MEDIA_BUCKET"] = media_bucket
+    project.manage("migrate", "--noinput", settings="prod")
+    collectstatic(project)
+
+    with gunicorn(project) as url:
+        posted = upload_image(url, png_bytes(), headers=HTTPS_PROXY_HEADERS)
+        (link,) = image_urls(url, headers=HTTPS_PROXY_HEADERS)
+        got = requests.get(link, timeout=10)
+
+    assert posted.status_code == 302
+    assert got.status_code == 200 and got.content == png_bytes()
+    assert len(s3_server.keys(media_bucket, "media/uploads/")) == 1
+    assert s3_server.keys(bucket_of(project), "media/") == []
+    assert s3_server.keys(media_bucket, "static/") == []
+
+
+# Errors -------------------------------------------------------------------------------
+
+
+def test_a_missing_bucket_variable_is_named(make_project):
+    project = make_project(ONE_STATIC_S3)
+    del project.prod_env["DJANGO_S3_BUCKET"]
+
+    result = project.manage("check", "--deploy", settings="prod", check=False)
+
+    assert result.returncode != 0
+    assert "The environment variable DJANGO_S3_BUCKET is not set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("problem", "env", "says"),
+    [
+        ("wrong secret", {"AWS_SECRET_ACCESS_KEY": "wrong"}, "Check AWS_ACCESS_KEY_ID"),
+        ("unknown key", {"AWS_ACCESS_KEY_ID": "nobody"}, "Check AWS_ACCESS_KEY_ID"),
+        ("missing bucket", {"DJANGO_S3_BUCKET": "no-such-bucket"}, "Create the bucket"),
+    ],
+)
+def test_collectstatic_with_a_bad_bucket_or_key_stops_with_one_clear_line(
+    make_project, s3_server, problem, env, says
+):
+    project = make_project(ONE_STATIC_S3)
+    collectstatic(project)
+    before = objects(s3_server, bucket_of(project))
+
+    result = collectstatic(project, check=False, **env)
+
+    assert result.returncode != 0
+    output = no_traceback(result)
+    assert "Could not" in output and says in output, output
+    assert objects(s3_server, bucket_of(project)) == before  # nothing lost
+
+
+@pytest.mark.parametrize("combo", MEDIA_S3[:1])
+def test_an_upload_with_a_wrong_key_fails_cleanly_and_loses_nothing(make_project, s3_server, combo):
+    project = make_project(combo)
+    project.manage("migrate", "--noinput", settings="prod")
+    collectstatic(project)
+    with gunicorn(project) as url:
+        assert upload_image(url, png_bytes(), headers=HTTPS_PROXY_HEADERS).status_code == 302
+
+    with gunicorn(project, AWS_SECRET_ACCESS_KEY="wrong") as url:
+        failed = upload_image(url, png_bytes((0, 0, 0)), headers=HTTPS_PROXY_HEADERS)
+    with gunicorn(project) as url:
+        links = image_urls(url, headers=HTTPS_PROXY_HEADERS)
+        kept = requests.get(links[0], timeout=10)
+
+    # The visitor gets the plain error page, not a traceback; no row points at nothing.
+    assert failed.status_code == 500
+    assert "Traceback" not in failed.text and "botocore" not in failed.text
+    assert len(links) == 1 and kept.status_code == 200 and kept.content == png_bytes()
+    assert len(s3_server.keys(bucket_of(project), "media/")) == 1
+
+
+# The project's fast collectstatic -----------------------------------------------------
+
+
+@pytest.fixture
+def collected(make_project, s3_server):
+    """A project whose static files are in its bucket already."""
+    project = make_project(ONE_STATIC_S3)
+    collectstatic(project)
+    return project
+
+
+def test_an_unchanged_rerun_uploads_nothing(collected, s3_server):
+    bucket = bucket_of(collected)
+    before = objects(s3_server, bucket)
+    time.sleep(1.1)  # LastModified has one-second resolution
+
+    result = collectstatic(collected)
+
+    assert objects(s3_server, bucket) == before
+    assert "0 static files copied" in result.stdout
+
+
+def test_a_changed_file_is_uploaded_and_the_manifest_written_last(collected, s3_server):
+    bucket = bucket_of(collected)
+    old_manifest, before = manifest(s3_server, bucket), objects(s3_server, bucket)
+    js = collected.path / "static/js/site.js"
+    js.write_text(js.read_text() + "// changed\n")
+    time.sleep(1.1)
+
+    collectstatic(collected)
+
+    new_manifest, after = manifest(s3_server, bucket), objects(s3_server, bucket)
+    hashed = new_manifest["js/site.js"]
+    assert hashed != old_manifest["js/site.js"]
+    body = s3_server.client().get_object(Bucket=bucket, Key=f"static/{hashed}")["Body"]
+    assert body.read() == js.read_bytes()
+    # The old copy stays for pages rendered before the deploy; nothing else was rewritten.
+    assert f"static/{old_manifest['js/site.js']}" in after
+    rewritten = {key for key in after if after[key] != before.get(key)}
+    assert rewritten == {f"static/{hashed}", "static/js/site.js", "static/staticfiles.json"}
+    newest = max(modified for _, modified in after.values())
+    assert after["static/staticfiles.json"][1] == newest
+
+
+def test_a_failed_upload_fails_the_command_and_keeps_the_old_manifest(collected, s3_server):
+    bucket = bucket_of(collected)
+    manifest_before = objects(s3_server, bucket)["static/staticfiles.json"]
+    js = collected.path / "static/js/site.js"
+    js.write_text(js.read_text() + "// changed\n")
+
+    # These credentials may write under static/admin/ only: site.js cannot be uploaded.
+    result = collectstatic(
+        collected,
+        check=False,
+        AWS_ACCESS_KEY_ID=LIMITED_ACCESS_KEY,
+        AWS_SECRET_ACCESS_KEY=LIMITED_SECRET_KEY,
+    )
+
+    assert result.returncode != 0
+    output = no_traceback(result)
+    assert "Could not upload" in output and "AccessDenied" in output, output
+    assert objects(s3_server, bucket)["static/staticfiles.json"] == manifest_before
+    # With working credentials the next run uploads what the failed one could not.
+    collectstatic(collected)
+    hashed = manifest(s3_server, bucket)["js/site.js"]
+    body = s3_server.client().get_object(Bucket=bucket, Key=f"static/{hashed}")["Body"]
+    assert body.read() == js.read_bytes()
