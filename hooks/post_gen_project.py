@@ -42,6 +42,7 @@ KEEP_ONLY_IF = {
     "tests/test_static_s3.py": STATIC_FILES == "s3",
     "tests/test_media_s3.py": MEDIA_FILES == "s3",
     "tests/test_checks_s3.py": USES_S3,  # needs django-storages installed
+    "tests/test_staticmedia_s3.py": USES_S3,
     f"{SLUG}/core/webserver.py": WEB_SERVER != "none",
     f"{SLUG}/core/management/commands/webserver_config.py": WEB_SERVER != "none",
     "tests/test_deploy_files.py": WEB_SERVER != "none",
