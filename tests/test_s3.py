@@ -16,6 +16,7 @@ import pytest
 import requests
 
 from tests.fixtures.s3 import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
+from tests.support import venvs
 from tests.support.app_servers import gunicorn
 from tests.support.browsing import HTTPS_PROXY_HEADERS, image_urls, png_bytes, upload_image
 from tests.support.template import combo_id, valid_combinations
@@ -224,10 +225,11 @@ def test_an_upload_with_a_wrong_key_fails_cleanly_and_loses_nothing(make_project
 # The project's fast collectstatic -----------------------------------------------------
 
 
-@pytest.fixture
-def collected(make_project, s3_server):
-    """A project whose static files are in its bucket already."""
-    project = make_project(ONE_STATIC_S3)
+@pytest.fixture(params=[venvs.NEWEST, venvs.OLDEST])
+def collected(request, make_project, s3_server):
+    """A project whose static files are in its bucket already, on both Django lines: the
+    storage builds on Django's manifest storage, whose internals differ between them."""
+    project = make_project(ONE_STATIC_S3, request.param)
     collectstatic(project)
     return project
 
