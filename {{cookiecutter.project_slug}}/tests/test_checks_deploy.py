@@ -30,7 +30,8 @@ def test_settings_that_change_what_the_web_server_serves(use_settings, prod_sett
     use_settings(prod_settings)
     # Uploads moved off the disk the site serves them from, or onto a disk it does not.
     media = IN_MEMORY if prod_settings.STORAGES["default"] == LOCAL else LOCAL
-    with override_settings(STORAGES={**settings.STORAGES, "default": media}):
+    # Local uploads are linked under a path on the site, not under a bucket's URL.
+    with override_settings(STORAGES={**settings.STORAGES, "default": media}, MEDIA_URL="/media/"):
         message = only("staticmedia.W010", deploy=True)
     assert "no longer matches the settings" in message.msg
     assert f"manage.py webserver_config {settings.WEB_SERVER} > deploy/" in message.hint

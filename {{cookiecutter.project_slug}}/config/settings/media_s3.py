@@ -7,12 +7,13 @@ only readable through a page that links to it. file_overwrite is off: a second
 
 from config.env import env_int
 
-from .s3 import S3_OPTIONS, bucket_name
+from .s3 import S3_OPTIONS, bucket_name, bucket_url
 
 MEDIA_BUCKET = bucket_name("DJANGO_S3_MEDIA_BUCKET")
 MEDIA_LOCATION = "media"
-# MEDIA_ROOT and MEDIA_URL (base.py) are not used in production: the storage writes to the
-# bucket, and makes each link itself, with its signature and expiry.
+# MEDIA_ROOT (base.py) is not used in production: the storage writes to the bucket. Links
+# are made by the storage, with their signature and expiry; MEDIA_URL says where they point.
+MEDIA_URL = f"{bucket_url(MEDIA_BUCKET)}{MEDIA_LOCATION}/"
 
 MEDIA_STORAGE = {
     "BACKEND": "storages.backends.s3.S3Storage",
