@@ -4,15 +4,12 @@ through the example app's form, shown on the list page and still there after a r
 Django admin styled by its own CSS. Screenshots of each page go to artifacts/screenshots/."""
 
 import contextlib
-import shutil
 
 import pytest
 
-from tests.fixtures.webservers import gunicorn_on_socket, web_server
-from tests.support import venvs
+from tests.fixtures.webservers import gunicorn_on_socket, prepare_mod_wsgi_app, web_server
 from tests.support.app_servers import gunicorn, runserver
 from tests.support.browsing import png_bytes
-from tests.support.project import Project
 from tests.support.template import DEFAULTS, combo_id
 
 pytestmark = pytest.mark.slow
@@ -142,32 +139,11 @@ def test_behind_a_web_server(make_project, deployment, open_browser, combo):
 
 
 def test_apache_with_the_app_in_mod_wsgi(make_project, deployment, open_browser):
-    """Apache's second variant (`webserver_config apache --mod-wsgi VENV`): no gunicorn, the
-    app in mod_wsgi daemons as nobody, from a venv of the Python Debian's mod_wsgi embeds.
-    Prepared as tests/test_webservers.py's mod_wsgi test prepares it."""
-    combo = {**DEFAULTS, "web_server": "apache", "static_files": "web_server"}
-    built = make_project(combo, venvs.MOD_WSGI)
-    # Where nobody can read the code and write the database and the uploads.
-    project = Project(shutil.copytree(built.path, deployment.root / "app"), built.combo, built.line)
-    database = deployment.root / "db"
-    database.mkdir(mode=0o755)
-    env = {
-        **deployment.settings_env(MAX_UPLOAD_SIZE),
-        "DJANGO_SQLITE_PATH": str(database / "db.sqlite3"),
-    }
-    project.manage("migrate", "--noinput", settings="prod", **env)
-    project.manage("collectstatic", "--noinput", settings="prod", **env)
-    for folder in (database, deployment.media_root):
-        for path in (folder, *folder.rglob("*")):
-            shutil.chown(path, "nobody", "nogroup")
-    venv = venvs.python(venvs.MOD_WSGI).parent.parent
-    site = deployment.render_site(
-        project, "apache", MAX_UPLOAD_SIZE,
-        "--mod-wsgi", venv, "--mod-wsgi-user", "nobody:nogroup", **env,
-    )  # fmt: skip
+    """Apache's second variant, the app in mod_wsgi daemons (see prepare_mod_wsgi_app)."""
+    app = prepare_mod_wsgi_app(make_project, deployment, MAX_UPLOAD_SIZE)
     url = deployment.url
 
     # mod_wsgi's daemons inherit Apache's environment: the production variables.
-    with web_server("apache", site, deployment, env=project.env("prod", **env)):
+    with web_server("apache", app.site, deployment, env=app.project.env("prod", **app.env)):
         use_the_site(open_browser(ignore_https_errors=True), url, f"{url}/static/", f"{url}/media/")
     assert any(deployment.media_root.rglob("*.png")), "the upload is not on the server's disk"

@@ -6,7 +6,6 @@ a file outside the served folders."""
 import http.client
 import json
 import secrets
-import shutil
 import ssl
 
 import pytest
@@ -16,12 +15,11 @@ from tests.fixtures.webservers import (
     check_config,
     error_log,
     gunicorn_on_socket,
+    prepare_mod_wsgi_app,
     served_files,
     web_server,
 )
-from tests.support import venvs
 from tests.support.browsing import image_urls, png_bytes, upload_image
-from tests.support.project import Project
 from tests.support.template import combo_id, valid_combinations
 
 pytestmark = pytest.mark.slow
@@ -278,27 +276,8 @@ def test_apache_runs_the_app_in_mod_wsgi_daemon_mode(make_project, deployment, m
     """The second Apache variant, `webserver_config apache --mod-wsgi VENV`: no gunicorn; the
     app runs in mod_wsgi's daemon processes, from a venv made with the Python that Debian's
     libapache2-mod-wsgi-py3 embeds (3.11), as an unprivileged user."""
-    combo = {"web_server": "apache", "static_files": "web_server", "media_files": "local"}
-    built = make_project(combo, venvs.MOD_WSGI)
-    # Where its user (nobody) can read the code and write the database and uploads.
-    project = Project(shutil.copytree(built.path, deployment.root / "app"), built.combo, built.line)
-    database = deployment.root / "db"
-    database.mkdir(mode=0o755)
-    env = {
-        **deployment.settings_env(MAX_UPLOAD_SIZE),
-        "DJANGO_SQLITE_PATH": str(database / "db.sqlite3"),
-    }
-    project.manage("migrate", "--noinput", settings="prod", **env)
-    project.manage("collectstatic", "--noinput", settings="prod", **env)
-    for folder in (database, deployment.media_root):
-        shutil.chown(folder, "nobody", "nogroup")
-        for path in folder.rglob("*"):
-            shutil.chown(path, "nobody", "nogroup")
-    venv = venvs.python(venvs.MOD_WSGI).parent.parent
-    site = deployment.render_site(
-        project, "apache", MAX_UPLOAD_SIZE,
-        "--mod-wsgi", venv, "--mod-wsgi-user", "nobody:nogroup", **env,
-    )  # fmt: skip
+    app = prepare_mod_wsgi_app(make_project, deployment, MAX_UPLOAD_SIZE)
+    project, site, env = app.project, app.site, app.env
     assert "ProxyPass" not in site.read_text()
     planted = plant_secrets(deployment)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
