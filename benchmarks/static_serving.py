@@ -28,7 +28,12 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from tests.fixtures.webservers import Certificate, Deployment, gunicorn_on_socket, web_server
+from tests.fixtures.webservers import (
+    Deployment,
+    gunicorn_on_socket,
+    make_certificate,
+    web_server,
+)
 from tests.support import venvs
 from tests.support.app_servers import gunicorn, runserver
 from tests.support.browsing import HTTPS_PROXY_HEADERS
@@ -68,17 +73,6 @@ def hashed(static_root, name):
 def make(tmp, **answers):
     combo = {**DEFAULTS, **answers}
     return Project(render(tempfile.mkdtemp(dir=tmp), **combo), combo, venvs.NEWEST)
-
-
-def certificate(folder):
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-keyout", key, "-out", cert, "-days", "2", "-subj", "/CN=127.0.0.1",
-         "-addext", "subjectAltName=IP:127.0.0.1"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    return Certificate(cert, key)
 
 
 def serve_from_web_server(server, tmp, cert, stack):
@@ -151,7 +145,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="bench-static-") as tmp, ExitStack() as stack:
         tmp = Path(tmp)
-        cert = certificate(tmp)
+        cert = make_certificate(tmp)
         urls = [
             serve_from_web_server("nginx", tmp, cert, stack),
             serve_from_web_server("apache", tmp, cert, stack),
