@@ -62,8 +62,9 @@ def stop(process, grace=5):
 
 
 @contextlib.contextmanager
-def running(command, *, port, log_path, env=None, cwd=None, timeout=30, grace=5):
-    """Run `command` until the with-block ends; ready once `port` accepts connections."""
+def running(command, *, log_path, port=None, ready=None, env=None, cwd=None, timeout=30, grace=5):
+    """Run `command` until the with-block ends; ready once `port` accepts connections, or
+    once `ready(process)` returns (it raises if the process never gets ready)."""
     log_path = Path(log_path)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "ab") as log:
@@ -77,7 +78,10 @@ def running(command, *, port, log_path, env=None, cwd=None, timeout=30, grace=5)
             start_new_session=True,  # its own process group: stop() reaches its children
         )
     try:
-        wait_for_port(port, process, log_path, timeout)
+        if ready:
+            ready(process)
+        else:
+            wait_for_port(port, process, log_path, timeout)
         yield process
     finally:
         stop(process, grace)
