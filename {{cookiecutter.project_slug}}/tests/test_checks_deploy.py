@@ -1,70 +1,143 @@
-"""The check that deploy/'s web server site still matches the settings (core/checks.py)."""
+"""staticmedia.W010 (staticmedia/deploy_checks.py): the web server site in deploy/ is the
+owner's file. Editing it never triggers the check; a folder or limit that stops matching the
+settings does, naming the setting, both values and the line."""
 
-import io
-import shutil
-
+import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import override_settings
 
-from tests.test_checks import messages, only
+from tests.test_checks import messages
 
-IN_MEMORY = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
-LOCAL = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-
-
-def test_silent_whatever_hosts_limit_and_folders_an_environment_sets(use_settings, prod_settings):
-    use_settings(prod_settings)
-    environment = {
-        "ALLOWED_HOSTS": ["www.example.org", "example.org", "10.0.0.5"],
-        "MAX_UPLOAD_SIZE": 1024,
-        "MEDIA_ROOT": "/srv/site/media",
-    }
-    if settings.STATIC_ROOT:  # not with static files in S3
-        environment["STATIC_ROOT"] = "/srv/site/static"
-    with override_settings(**environment):
-        assert messages(deploy=True) == []
+SERVER = "{{ cookiecutter.web_server }}"
+SHIPPED = settings.BASE_DIR / "deploy" / SERVER / "{{ cookiecutter.project_slug }}.conf"
+NAME = f"deploy/{SERVER}/{SHIPPED.name}"
+DOMAIN = "{{ cookiecutter.domain_name }}"
+LIMIT = {{ cookiecutter.__max_upload_size }}
+ANCHOR = "    # Dotfiles (.env, .git/) anywhere"
 
 
-def test_settings_that_change_what_the_web_server_serves(use_settings, prod_settings):
-    use_settings(prod_settings)
-    # Uploads moved off the disk the site serves them from, or onto a disk it does not.
-    media = IN_MEMORY if prod_settings.STORAGES["default"] == LOCAL else LOCAL
-    # Local uploads are linked under a path on the site, not under a bucket's URL.
-    with override_settings(STORAGES={**settings.STORAGES, "default": media}, MEDIA_URL="/media/"):
-        message = only("staticmedia.W010", deploy=True)
-    assert "no longer matches the settings" in message.msg
-    assert f"manage.py webserver_config {settings.WEB_SERVER} > deploy/" in message.hint
+def added(text):
+    """An edit that adds `text`, indented, to the server block (before the dotfiles rule)."""
+    return [(ANCHOR, "".join(f"    {line}\n" for line in text.split("\n")) + "\n" + ANCHOR)]
 
 
-def test_a_site_edited_by_hand(use_settings, prod_settings, tmp_path):
-    use_settings(prod_settings)
-    (site,) = (settings.BASE_DIR / "deploy" / settings.WEB_SERVER).glob("*.conf")
-    edited = tmp_path / "deploy" / settings.WEB_SERVER / site.name
-    edited.parent.mkdir(parents=True)
-    shutil.copy(site, edited)
-    edited.write_text(edited.read_text().replace("nosniff", "sniff-if-you-like"))
+# Edits an operator makes: [(text in the shipped site, what replaces it)], per server.
+NEW_HOST = [(DOMAIN, "www.example.org"), ("/etc/letsencrypt/live/", "/etc/ssl/")]
+HAND_EDITS = {
+    "health check": {
+        "nginx": added("location = /healthz {\n    return 204;\n}"),
+        "apache": added('RewriteRule "^/healthz$" "-" [R=204,L]'),
+    },
+    "header": {
+        "nginx": added('add_header Strict-Transport-Security "max-age=63072000";'),
+        "apache": added('Header set Strict-Transport-Security "max-age=63072000"'),
+    },
+    "comments with other values": {
+        "nginx": added("# location /static/ { alias /old/; }\n#client_max_body_size 1m;"),
+        "apache": added("# Alias /static/ /old/\n#LimitRequestBody 1"),
+    },
+    "limit written another way": {
+        "nginx": [(f"client_max_body_size {LIMIT};", f"client_max_body_size {LIMIT // 1024}k;")],
+        "apache": [(f"LimitRequestBody {LIMIT}", f"LimitRequestBody\t{LIMIT}")],
+    },
+    "other host, port and certificate": {
+        "nginx": [*NEW_HOST, ("listen 443 ", "listen 127.0.0.1:8443 ")],
+        "apache": [*NEW_HOST, ("*:443>", "127.0.0.1:8443>")],
+    },
+}
 
-    with override_settings(BASE_DIR=tmp_path):
-        message = only("staticmedia.W010", deploy=True)
-    assert "sniff-if-you-like" in message.msg
 
-
-def test_silent_for_a_site_written_with_the_command_options(use_settings, prod_settings, tmp_path):
-    """What a deployment passes to `manage.py webserver_config`: other ports, certificate,
-    app address, or (Apache) mod_wsgi instead of gunicorn."""
-    use_settings(prod_settings)
-    options = ["--upstream", "127.0.0.1:8001", "--https-listen", "8443", "--http-listen", "8080"]
-    options += ["--certificate", "/etc/ssl/site.pem", "--certificate-key", "/etc/ssl/site.key"]
-    if settings.WEB_SERVER == "apache":
-        options += ["--mod-wsgi", "/srv/site/.venv", "--mod-wsgi-user", "www-data"]
-    written = io.StringIO()
-    call_command("webserver_config", settings.WEB_SERVER, *options, stdout=written)
-    (shipped,) = (settings.BASE_DIR / "deploy" / settings.WEB_SERVER).glob("*.conf")
-    site = tmp_path / "deploy" / settings.WEB_SERVER / shipped.name
+def edited_site(tmp_path, edits):
+    """A copy of the shipped site with `edits` made, in a project folder of its own (BASE_DIR)."""
+    site = tmp_path / NAME
     site.parent.mkdir(parents=True)
-    site.write_text(written.getvalue())
-    assert site.read_text() != shipped.read_text()
+    text = SHIPPED.read_text()
+    for old, new in edits:
+        assert old in text, f"{old!r} is not in {NAME}"
+        text = text.replace(old, new)
+    site.write_text(text)
+    return site
 
+
+def move_the_limit_to_the_end(text):
+    """The paragraph that sets the body-size limit, moved to the end of the server's block."""
+    paragraphs = text.split("\n\n")
+    (limit,) = [p for p in paragraphs if p.startswith("    # MAX_UPLOAD_SIZE")]
+    paragraphs.remove(limit)
+    paragraphs.insert(len(paragraphs) - 1, limit)
+    return "\n\n".join(paragraphs)
+
+
+@pytest.mark.parametrize("edit", [*HAND_EDITS, "reordered"])
+def test_silent_after_a_hand_edit(use_settings, prod_settings, tmp_path, edit):
+    use_settings(prod_settings)
+    if edit == "reordered":
+        text = SHIPPED.read_text()
+        site = edited_site(tmp_path, [(text, move_the_limit_to_the_end(text))])
+        assert site.read_text() != text
+    else:
+        site = edited_site(tmp_path, HAND_EDITS[edit][SERVER])
     with override_settings(BASE_DIR=tmp_path):
         assert messages(deploy=True) == []
+
+
+def lines_with(value):
+    """Numbers of the lines of the shipped site that set `value` (not comments, not the
+    <Directory> sections of Apache's aliases)."""
+    lines = enumerate(SHIPPED.read_text().splitlines(), 1)
+    return [n for n, line in lines if value in line and line.lstrip()[:1] not in ("#", "<")]
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [
+{%- if cookiecutter.static_files == "web_server" %}
+        ("STATIC_ROOT", "/srv/elsewhere/static"),
+{%- endif %}
+{%- if cookiecutter.media_files == "local" %}
+        ("MEDIA_ROOT", "/srv/elsewhere/media"),
+{%- endif %}
+        ("MAX_UPLOAD_SIZE", 1024),
+    ],
+)
+def test_a_setting_that_no_longer_matches_the_site(use_settings, prod_settings, setting, value):
+    use_settings(prod_settings)
+    shipped = str(getattr(settings, setting))
+    with override_settings(**{setting: value}):
+        found = messages(deploy=True)
+
+    # Apache holds the limit twice: LimitRequestBody and the Content-Length RewriteCond.
+    lines = lines_with(shipped)
+    assert lines and len(found) == len(lines), [str(message) for message in found]
+    for message, line in zip(found, lines, strict=True):
+        assert message.id == "staticmedia.W010"
+        assert f"{setting} is {value!r}" in message.msg
+        assert shipped in message.msg
+        assert f"line {line} of {NAME}" in message.msg
+        assert f"Edit line {line} of {NAME}" in message.hint
+{%- if cookiecutter.static_files == "web_server" or cookiecutter.media_files == "local" %}
+
+
+@pytest.mark.parametrize(
+    "setting, url",
+    [
+{%- if cookiecutter.static_files == "web_server" %}
+        ("STATIC_ROOT", "/static/"),
+{%- endif %}
+{%- if cookiecutter.media_files == "local" %}
+        ("MEDIA_ROOT", "/media/"),
+{%- endif %}
+    ],
+)
+def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_path, setting, url):
+    use_settings(prod_settings)
+    (line,) = lines_with(f"{getattr(settings, setting)}/")
+    alias = SHIPPED.read_text().splitlines()[line - 1]
+    edited_site(tmp_path, [(alias + "\n", "")])
+    with override_settings(BASE_DIR=tmp_path):
+        found = messages(deploy=True)
+
+    assert [message.id for message in found] == ["staticmedia.W010"]
+    assert f"{setting} is '{getattr(settings, setting)}'" in found[0].msg
+    assert f"{NAME} has no alias for {url}" in found[0].msg
+{%- endif %}

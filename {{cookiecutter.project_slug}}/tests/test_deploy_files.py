@@ -1,32 +1,20 @@
-"""deploy/ agrees with the settings: the web server site is exactly what
-`manage.py webserver_config` prints with the production defaults, and systemd runs gunicorn
-on the socket that site proxies to."""
+"""deploy/ agrees with the settings: the web server site serves the production defaults of
+STATIC_ROOT, MEDIA_ROOT and MAX_UPLOAD_SIZE, and systemd runs gunicorn on the socket that site
+proxies to."""
 
 import configparser
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from .conftest import PRODUCTION_ENV
+from django.conf import settings
+
+from tests.test_checks import messages
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
-SERVER = "{{ cookiecutter.web_server }}"
-SITE = DEPLOY / SERVER / "{{ cookiecutter.project_slug }}.conf"
+SITE = DEPLOY / "{{ cookiecutter.web_server }}" / "{{ cookiecutter.project_slug }}.conf"
 UNITS = DEPLOY / "systemd"
-
-
-def manage_with_production_defaults(*args):
-    """manage.py with production settings and only the required variables set."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AWS_"))}
-    env.pop("DATABASE_URL", None)
-    env.update(PRODUCTION_ENV, DJANGO_SETTINGS_MODULE="config.settings.prod")
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+SERVES_STATIC = {{ cookiecutter.static_files == "web_server" }}
+SERVES_MEDIA = {{ cookiecutter.media_files == "local" }}
 
 
 def unit(name):
@@ -36,8 +24,14 @@ def unit(name):
     return parser
 
 
-def test_site_config_is_what_the_command_prints_for_the_production_defaults():
-    assert SITE.read_text() == manage_with_production_defaults("webserver_config", SERVER)
+def test_site_serves_the_production_defaults(use_settings, prod_settings):
+    use_settings(prod_settings)
+    site = SITE.read_text()
+
+    assert messages(deploy=True) == []  # staticmedia.W010 reads the site
+    assert str(settings.MAX_UPLOAD_SIZE) in site
+    assert (f"{settings.STATIC_ROOT}/" in site) == SERVES_STATIC
+    assert (f"{settings.MEDIA_ROOT}/" in site) == SERVES_MEDIA
 
 
 def test_systemd_runs_gunicorn_on_the_socket_the_site_proxies_to():

@@ -18,7 +18,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import FileSystemStorage
+from django.utils.module_loading import import_string
 
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 # nginx size suffixes: client_max_body_size 10m.
@@ -60,13 +61,18 @@ def _same_path(one, other):
     return os.path.normpath(str(one)) == os.path.normpath(str(other))
 
 
+def _on_disk(alias):
+    """True if STORAGES[alias] keeps files on local disk. The class is enough: creating an
+    S3 manifest storage would read its manifest from the bucket."""
+    return issubclass(import_string(settings.STORAGES[alias]["BACKEND"]), FileSystemStorage)
+
+
 def _served_from_disk():
     """(URL, root setting, root) for each folder the web server must serve from disk."""
     static_root = getattr(settings, "STATIC_ROOT", None)
-    static_on_disk = isinstance(storages["staticfiles"], FileSystemStorage)
-    if static_root and static_on_disk and WHITENOISE not in settings.MIDDLEWARE:
+    if static_root and _on_disk("staticfiles") and WHITENOISE not in settings.MIDDLEWARE:
         yield settings.STATIC_URL, "STATIC_ROOT", static_root
-    if isinstance(storages["default"], FileSystemStorage):
+    if _on_disk("default"):
         yield settings.MEDIA_URL, "MEDIA_ROOT", settings.MEDIA_ROOT
 
 
