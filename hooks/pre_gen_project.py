@@ -12,22 +12,15 @@ import sys
 # JSON inside a raw string: no answer, whatever quotes it holds, can break this file.
 ANSWERS = json.loads(r"""{{ cookiecutter | jsonify }}""")
 
-CHOICES = {
-    "web_server": ("nginx", "apache", "none"),
-    "static_files": ("whitenoise", "web_server", "s3"),
-    "media_files": ("local", "s3"),
-    "database": ("sqlite", "postgresql"),
-    "example_app": ("yes", "no"),
-}
-
 # Importing the project package must not hide a module the project itself imports.
 SHADOWED = {
     "django", "config", "test", "tests", "site", "storages", "whitenoise", "boto3",
-    "botocore", "gunicorn", "psycopg", "dj_database_url", "PIL", "pytest", "manage",
+    "botocore", "gunicorn", "psycopg", "environ", "PIL", "pytest", "manage",
 }  # fmt: skip
 
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
+HOST_RE = re.compile(r"^(?=.{1,253}$)(" + LABEL + r"\.)*" + LABEL + "$")
 EMAIL_RE = re.compile(r"^[^@\s\"]+@[^@\s\"]+\.[^@\s\"]+$")
 
 
@@ -45,13 +38,9 @@ def slug_errors(slug):
     return []
 
 
-def choice_errors(answers):
+def combination_errors(answers):
+    """Choices that cannot work together (cookiecutter itself refuses an unknown choice)."""
     errors = []
-    for key, allowed in CHOICES.items():
-        if answers[key] not in allowed:
-            errors.append(f"{key} {answers[key]!r} is not one of: {', '.join(allowed)}.")
-    if errors:
-        return errors
     if answers["web_server"] == "none":
         if answers["static_files"] == "web_server":
             errors.append(
@@ -82,7 +71,9 @@ def text_errors(answers):
 
 
 def main():
-    errors = slug_errors(ANSWERS["project_slug"]) + choice_errors(ANSWERS) + text_errors(ANSWERS)
+    errors = (
+        slug_errors(ANSWERS["project_slug"]) + combination_errors(ANSWERS) + text_errors(ANSWERS)
+    )
     if errors:
         print("ERROR: cannot generate this project:", file=sys.stderr)
         for error in errors:

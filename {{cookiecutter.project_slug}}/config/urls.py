@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import {% if cookiecutter.example_app == "yes" %}include, {% endif %}path
+from django.views.generic import TemplateView
 
 urlpatterns = [
-    path("", include("{{ cookiecutter.project_slug }}.core.urls")),
+    path("", TemplateView.as_view(template_name="home.html"), name="home"),
 {%- if cookiecutter.example_app == "yes" %}
     path("uploads/", include("{{ cookiecutter.project_slug }}.uploads.urls")),
 {%- endif %}

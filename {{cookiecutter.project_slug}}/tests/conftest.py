@@ -23,10 +23,15 @@ def prod_settings(monkeypatch):
     """config.settings.prod imported fresh, as production would, with PRODUCTION_ENV set."""
     for name, value in PRODUCTION_ENV.items():
         monkeypatch.setenv(name, value)
-    for name in [module for module in sys.modules if module.startswith("config.settings.")]:
+    return import_fresh("config.settings.prod")
+
+
+def import_fresh(module):
+    """A settings module imported again, reading the environment as it is now."""
+    for name in [name for name in sys.modules if name.startswith("config.settings.")]:
         if name != "config.settings.test":
             del sys.modules[name]
-    return importlib.import_module("config.settings.prod")
+    return importlib.import_module(module)
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
-"""The static/media system checks (core/checks.py): each one fires on its mistake with the fix
-in its hint, and none fires on the settings as generated."""
+"""The static/media system checks (staticmedia/checks.py): each one fires on its mistake with
+the fix in its hint, and none fires on the settings as generated."""
 
 import importlib
 
@@ -14,7 +14,7 @@ HASHED_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFi
 
 
 def messages(deploy=False):
-    """What `manage.py check` (with --deploy: `check --deploy`) reports from core/checks.py."""
+    """What `manage.py check` (with --deploy: `check --deploy`) reports from the app."""
     found = run_checks(include_deployment_checks=deploy)
     return [message for message in found if message.id.startswith("staticmedia.")]
 

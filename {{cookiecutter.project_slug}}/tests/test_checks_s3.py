@@ -1,4 +1,4 @@
-"""The checks on uploads kept in S3 (core/checks.py): each fires on its mistake, with the fix."""
+"""The checks on uploads kept in S3 (staticmedia/checks.py): each fires on its mistake."""
 
 import pytest
 from django.test import override_settings

@@ -5,14 +5,39 @@ Reference: https://docs.djangoproject.com/en/stable/ref/settings/
 
 from pathlib import Path
 
-{% if cookiecutter.database == "postgresql" -%}
-import dj_database_url
-
-{% endif -%}
-from config.env import env, env_int
+import environ
+from django.core.exceptions import ImproperlyConfigured
 
 # The project root: the folder that holds manage.py.
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+class _Env(environ.Env):
+    """django-environ's reader, with errors that name the variable and where it is explained.
+
+    An empty variable counts as unset, as the blank optional lines of .env.example mean.
+    https://django-environ.readthedocs.io/
+    """
+
+    def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
+        if not self.ENVIRON.get(var):
+            if default is self.NOTSET:
+                raise ImproperlyConfigured(
+                    f"The environment variable {var} is not set: see .env.example."
+                )
+            return default
+        try:
+            return super().get_value(var, cast, default, parse_default)
+        except ValueError as error:
+            raise ImproperlyConfigured(
+                f"The environment variable {var} is malformed: {error}"
+            ) from None
+
+
+env = _Env()
+# Development values (git-ignored, optional). Variables already set win; in production the
+# process manager (systemd, the platform) sets them all and there is no .env.
+env.read_env(BASE_DIR / ".env")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -23,7 +48,7 @@ INSTALLED_APPS = [
     # Finds static files in each app's static/ folder and in STATICFILES_DIRS, serves
     # them under runserver, and gives collectstatic its work.
     "django.contrib.staticfiles",
-    "{{ cookiecutter.project_slug }}.core",
+    "{{ cookiecutter.project_slug }}.staticmedia",
 {%- if cookiecutter.example_app == "yes" %}
     "{{ cookiecutter.project_slug }}.uploads",
 {%- endif %}
@@ -31,7 +56,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "{{ cookiecutter.project_slug }}.core.middleware.MaxUploadSizeMiddleware",
+    "{{ cookiecutter.project_slug }}.staticmedia.middleware.MaxUploadSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -60,18 +85,14 @@ TEMPLATES = [
 
 # https://docs.djangoproject.com/en/stable/ref/settings/#databases
 {% if cookiecutter.database == "postgresql" -%}
-DATABASES = {
-    "default": dj_database_url.parse(
-        env("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/{{ cookiecutter.project_slug }}"),
-        conn_max_age=60,
-        conn_health_checks=True,
-    )
-}
+# postgres://USER:PASSWORD@HOST:PORT/NAME, required everywhere (development: in .env).
+DATABASES = {"default": env.db("DATABASE_URL")}
+DATABASES["default"] |= {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
 {%- else -%}
 DATABASES = {
     "default": {
         "ENGINE": "django.db.backends.sqlite3",
-        "NAME": env("DJANGO_SQLITE_PATH", BASE_DIR / "db.sqlite3"),
+        "NAME": env("DJANGO_SQLITE_PATH", default=BASE_DIR / "db.sqlite3"),
     }
 }
 {%- endif %}
@@ -111,9 +132,9 @@ STORAGES = {
 }
 
 # The web server in front of the app in production (deploy/ holds its config), or None when
-# a platform routes traffic to the app. `manage.py staticmedia` and core/checks.py read it.
+# a platform routes traffic to the app. The staticmedia app's command and checks read it.
 WEB_SERVER = {% if cookiecutter.web_server == "none" %}None{% else %}"{{ cookiecutter.web_server }}"{% endif %}
 
-# Largest request body an upload may have, in bytes. Django answers 413 above it
-# (core.middleware), and the web server config is generated with the same limit.
-MAX_UPLOAD_SIZE = env_int("DJANGO_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
+# Largest request body an upload may have, in bytes (10 MiB). Django answers 413 above it
+# (staticmedia.middleware), and so does the web server site in deploy/, with the same limit.
+MAX_UPLOAD_SIZE = env.int("DJANGO_MAX_UPLOAD_SIZE", default={{ cookiecutter.__max_upload_size }})

@@ -1,15 +1,18 @@
 """Development: DEBUG on, everything local, runserver serves static and media files."""
 
-from config.env import env, load_dotenv
+from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR
-
-# The post-generation hook wrote a random key into .env (git-ignored).
-load_dotenv(BASE_DIR / ".env")
+from .base import BASE_DIR, env
 
 DEBUG = True
-SECRET_KEY = env("DJANGO_SECRET_KEY", "insecure-dev-key-run-the-generator-or-set-DJANGO_SECRET_KEY")
+
+# A key of this checkout's own, made on first run and kept in a git-ignored file, so that
+# sessions survive restarts and no key is ever committed. Production requires its own.
+_key_file = BASE_DIR / ".dev-secret-key"
+if not _key_file.exists():
+    _key_file.write_text(get_random_secret_key())
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=_key_file.read_text())
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 # runserver serves STATICFILES_DIRS and app static/ folders directly (no collectstatic

@@ -4,9 +4,9 @@ Django never serves them with DEBUG off; the web server maps MEDIA_URL to MEDIA_
 (deploy/). Keep MEDIA_ROOT outside the code checkout and back it up: it is user data.
 """
 
-from config.env import env
+from .base import env
 
-MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", "/var/www/{{ cookiecutter.project_slug }}/media")
+MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default="{{ cookiecutter.__media_root }}")
 
 # FileSystemStorage never overwrites: a second "photo.jpg" is saved as "photo_<random>.jpg".
-MEDIA_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}

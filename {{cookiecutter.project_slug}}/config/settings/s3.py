@@ -5,28 +5,28 @@ from the environment, or uses the instance/task role when they are absent.
 https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
 """
 
-from config.env import env, require
+from .base import env
 
 # One bucket for static files and uploads (under static/ and media/), unless
 # DJANGO_S3_STATIC_BUCKET or DJANGO_S3_MEDIA_BUCKET name a bucket of their own.
-S3_OPTIONS = {
-    "region_name": env("DJANGO_S3_REGION", "us-east-1"),
+s3_options = {
+    "region_name": env("DJANGO_S3_REGION", default="us-east-1"),
     # For MinIO, Cloudflare R2, DigitalOcean Spaces, ...: their https:// endpoint.
-    "endpoint_url": env("DJANGO_S3_ENDPOINT_URL"),
+    "endpoint_url": env("DJANGO_S3_ENDPOINT_URL", default=None),
     "signature_version": "s3v4",
     # Path-style addressing works with every S3-compatible service and any bucket name.
-    "addressing_style": env("DJANGO_S3_ADDRESSING_STYLE", "path"),
+    "addressing_style": env("DJANGO_S3_ADDRESSING_STYLE", default="path"),
 }
 
 
 def bucket_name(own_variable):
     """The bucket named by `own_variable` if set, else DJANGO_S3_BUCKET (then required)."""
-    return env(own_variable) or require("DJANGO_S3_BUCKET")
+    return env(own_variable, default=None) or env("DJANGO_S3_BUCKET")
 
 
 def bucket_url(bucket, custom_domain=None):
     """The URL that objects of `bucket` are linked under (before the location prefix)."""
     if custom_domain:
         return f"https://{custom_domain}/"
-    endpoint = S3_OPTIONS["endpoint_url"] or f"https://s3.{S3_OPTIONS['region_name']}.amazonaws.com"
+    endpoint = s3_options["endpoint_url"] or f"https://s3.{s3_options['region_name']}.amazonaws.com"
     return f"{endpoint.rstrip('/')}/{bucket}/"

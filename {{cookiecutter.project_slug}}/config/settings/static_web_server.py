@@ -5,10 +5,10 @@ STATIC_ROOT (deploy/). Names carry a content hash (site.3f2a1b.css), so the serv
 cache them forever, and .gz copies let it send compressed bytes without work.
 """
 
-from config.env import env
+from .base import env
 
-STATIC_ROOT = env("DJANGO_STATIC_ROOT", "/var/www/{{ cookiecutter.project_slug }}/static")
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default="{{ cookiecutter.__static_root }}")
 
 # Whitenoise's storage is used for its hashed names and .gz/.br copies only: nothing
 # of whitenoise runs in the app (no middleware).
-STATIC_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+static_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}

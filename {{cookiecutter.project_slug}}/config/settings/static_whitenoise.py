@@ -5,13 +5,11 @@ name (site.3f2a1b.css) and a far-future Cache-Control, plus pre-compressed .gz/.
 https://whitenoise.readthedocs.io/en/stable/django.html
 """
 
-from config.env import env
+from .base import BASE_DIR, MIDDLEWARE, env
 
-from .base import BASE_DIR, MIDDLEWARE
+STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
-STATIC_ROOT = env("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles")
-
-STATIC_STORAGE = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+static_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
 
 # Right after SecurityMiddleware: static responses still get its headers, and skip the rest.
 MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]

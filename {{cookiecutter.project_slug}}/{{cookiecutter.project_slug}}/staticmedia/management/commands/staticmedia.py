@@ -15,6 +15,8 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+from ...checks import is_s3
+
 SERVER_NAMES = {"nginx": "nginx", "apache": "Apache"}
 ROWS = ["storage", "source", "written to", "URL prefix", "served by", "next"]
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
@@ -22,15 +24,6 @@ WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 
 def backend(alias):
     return settings.STORAGES[alias]["BACKEND"]
-
-
-def is_s3(storage):
-    """True for django-storages' S3 classes and their subclasses (such as core/storage.py's)."""
-    try:
-        from storages.backends.s3 import S3Storage
-    except ImportError:  # django-storages is installed only when an option uses S3
-        return False
-    return isinstance(storage, S3Storage)
 
 
 def web_server():

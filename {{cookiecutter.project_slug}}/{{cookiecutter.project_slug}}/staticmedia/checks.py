@@ -5,9 +5,6 @@ only, since they are about production. `manage.py staticmedia` explains the same
 https://docs.djangoproject.com/en/stable/topics/checks/
 """
 
-import dataclasses
-import itertools
-import re
 from pathlib import Path
 
 from django.conf import settings
@@ -39,8 +36,8 @@ def _storage_class(alias):
     return import_string(settings.STORAGES[alias]["BACKEND"])
 
 
-def _is_s3(storage):
-    """True for django-storages' S3 classes and their subclasses (such as core/storage.py's)."""
+def is_s3(storage):
+    """True for django-storages' S3 classes and their subclasses (such as storage.py's)."""
     try:
         from storages.backends.s3 import S3Storage
     except ImportError:  # django-storages is installed only when an option uses S3
@@ -137,7 +134,7 @@ def check_media_is_served(app_configs, **kwargs):
 @register(Tags.staticfiles)
 def check_uploads_are_kept(app_configs, **kwargs):
     storage = storages["default"]
-    if _is_s3(storage):
+    if is_s3(storage):
         overwrites, option = storage.file_overwrite, '"file_overwrite": False'
     else:
         options = settings.STORAGES["default"].get("OPTIONS", {})
@@ -158,7 +155,7 @@ def check_uploads_are_kept(app_configs, **kwargs):
 @register(Tags.staticfiles)
 def check_uploads_are_private(app_configs, **kwargs):
     storage = storages["default"]
-    if not _is_s3(storage):
+    if not is_s3(storage):
         return []
     signed = storage.querystring_auth and (
         not storage.custom_domain or getattr(storage, "cloudfront_signer", None)
@@ -190,104 +187,5 @@ def check_static_names_are_hashed(app_configs, **kwargs):
             '"storages.backends.s3.S3ManifestStaticStorage" in STORAGES["staticfiles"], '
             "then run collectstatic.",
             id="staticmedia.W009",
-        )
-    ]
-
-
-# Stand-ins for what each deployment chooses: hosts, upload limit, folders, ports,
-# certificate, the app's address (gunicorn's socket or port, or mod_wsgi's venv and user).
-# The site in deploy/ may carry any value there, and must match the settings elsewhere.
-HOSTS = ("host.placeholder.invalid", "alias.placeholder.invalid")
-VALUES = {
-    "max_upload_size": 987654321,
-    "static_root": "/placeholder/static",
-    "media_root": "/placeholder/media",
-    "https_listen": "192.0.2.1:4443",
-    "http_listen": "192.0.2.1:8080",
-    "certificate": "/placeholder/cert.pem",
-    "certificate_key": "/placeholder/key.pem",
-    "project_root": "/placeholder/project",
-}
-# The ways `manage.py webserver_config` runs the app: proxied to gunicorn on a socket or a
-# port, or (Apache) inside mod_wsgi daemon processes.
-APP_VARIANTS = [
-    {"upstream": "unix:/placeholder/app.sock"},
-    {"upstream": "192.0.2.1:8000"},
-    {"wsgi_home": "/placeholder/venv", "wsgi_user": "placeholderuser"},
-]
-TOKENS = [*HOSTS, *map(str, VALUES.values())]
-TOKENS += [value for variant in APP_VARIANTS for value in variant.values()]
-
-
-def _line_pattern(line):
-    pattern = re.escape(line)
-    for token in TOKENS:
-        pattern = pattern.replace(re.escape(token), ".+")
-    return re.compile(pattern)
-
-
-def _first_difference(rendered, two_hosts, shipped):
-    """The first line where `shipped` differs from `rendered`, as (expected, found), or None.
-    Lines that name hosts are left out (their number varies); stand-ins match any value."""
-    named = {line for line in rendered + two_hosts if any(host in line for host in HOSTS)}
-    host_lines = [_line_pattern(line) for line in named]
-    expected = [line for line in rendered if not any(host in line for host in HOSTS)]
-    found = [line for line in shipped if not any(p.fullmatch(line) for p in host_lines)]
-    for want, have in itertools.zip_longest(expected, found):
-        if want is None or have is None or not _line_pattern(want).fullmatch(have):
-            return want, have
-    return None
-
-
-def _site_mismatch(webserver, server, site, shipped):
-    """None if `shipped` is the site for these settings in one of the app variants, with
-    any deployment's values; else the first difference from the gunicorn-socket variant."""
-    differences = []
-    for variant in APP_VARIANTS:
-        if "wsgi_home" in variant and server != "apache":
-            continue
-        values = {**VALUES, **variant, "hosts": HOSTS[:1]}
-        for root in ("static_root", "media_root"):  # served from disk or not: the settings say
-            values[root] = values[root] if getattr(site, root) else None
-        probe = dataclasses.replace(site, **values)
-        rendered = webserver.render(server, probe).splitlines()
-        two_hosts = webserver.render(server, dataclasses.replace(probe, hosts=HOSTS))
-        difference = _first_difference(rendered, two_hosts.splitlines(), shipped)
-        if difference is None:
-            return None
-        differences.append(difference)
-    return differences[0]
-
-
-@register(Tags.staticfiles, deploy=True)
-def check_deploy_site_matches_settings(app_configs, **kwargs):
-    server = getattr(settings, "WEB_SERVER", None)
-    project = __name__.split(".")[0]
-    path = Path(settings.BASE_DIR) / "deploy" / str(server) / f"{project}.conf"
-    if not server or settings.DEBUG or not path.is_file():
-        return []
-    from . import webserver  # only in projects with a web server
-
-    hint = (
-        "Write it again from the settings: DJANGO_SETTINGS_MODULE=config.settings.prod "
-        f"python manage.py webserver_config {server} > deploy/{server}/{project}.conf, "
-        "then install it on the server (its README section says where)."
-    )
-    try:
-        site = webserver.site_from_settings(settings, project)
-    except ValueError as error:
-        return [Warning(f"No {server} site can be written from these settings: {error}",
-                        hint=hint, id="staticmedia.W010")]  # fmt: skip
-    mismatch = _site_mismatch(webserver, server, site, path.read_text().splitlines())
-    if mismatch is None:
-        return []
-    expected, found = mismatch
-    return [
-        Warning(
-            f"deploy/{server}/{project}.conf no longer matches the settings (URLs, what the "
-            f"web server serves from disk, or the site's rules): expected {expected!r}, "
-            f"found {found!r}.",
-            hint=hint,
-            id="staticmedia.W010",
         )
     ]

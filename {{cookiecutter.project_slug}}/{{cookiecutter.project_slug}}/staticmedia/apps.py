@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class StaticMediaConfig(AppConfig):
+    """Static and media machinery: system checks, `manage.py staticmedia`, the upload limit
+    and (with static files in S3) the collectstatic storage. The site's own pages live
+    elsewhere."""
+
+    name = "{{ cookiecutter.project_slug }}.staticmedia"
+    label = "staticmedia"
+
+    def ready(self):
+        # Registers the system checks (ids staticmedia.*).
+        from . import checks{% if cookiecutter.web_server != "none" %}, deploy_checks{% endif %}  # noqa: F401
