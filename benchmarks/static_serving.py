@@ -1,7 +1,7 @@
 """Requests per second for one hashed static file, served five ways on this machine, in one run:
 
-  (a) nginx with the site a generated project ships (`manage.py webserver_config nginx`)
-  (b) Apache with the site a generated project ships (`manage.py webserver_config apache`)
+  (a) nginx with the site a generated project ships (deploy/nginx/, edited for 127.0.0.1)
+  (b) Apache with the site a generated project ships (deploy/apache/, edited likewise)
   (c) WhiteNoise inside the app, under gunicorn (2 sync workers)
   (d) Django's development server (runserver, DEBUG on)
   (e) WhiteNoise as in (c), behind the generated nginx site: how static_files=whitenoise
@@ -83,7 +83,7 @@ def serve_from_web_server(server, tmp, cert, stack):
     deployment = deployment_for(project, tmp, cert, stack)
     env = deployment.settings_env(10 * 1024 * 1024)
     project.manage("collectstatic", "--noinput", settings="prod", **env)
-    site = deployment.render_site(project, server, 10 * 1024 * 1024)
+    site = deployment.edit_site(project, 10 * 1024 * 1024)
     stack.enter_context(web_server(server, site, deployment))
     return f"{deployment.url}/static/{hashed(deployment.static_root, 'css/bench.css')}"
 
@@ -106,7 +106,7 @@ def serve_from_whitenoise_behind_nginx(tmp, cert, stack):
     deployment = deployment_for(project, tmp, cert, stack)
     env = deployment.settings_env(10 * 1024 * 1024)
     project.manage("collectstatic", "--noinput", settings="prod", **env)
-    site = deployment.render_site(project, "nginx", 10 * 1024 * 1024)
+    site = deployment.edit_site(project, 10 * 1024 * 1024)
     stack.enter_context(web_server("nginx", site, deployment))
     stack.enter_context(gunicorn_on_socket(project, deployment, **env))
     return f"{deployment.url}/static/{hashed(deployment.static_root, 'css/bench.css')}"

@@ -121,14 +121,14 @@ def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate
 
 @pytest.mark.parametrize("combo", BEHIND_A_WEB_SERVER, ids=combo_id)
 def test_behind_a_web_server(make_project, deployment, open_browser, combo):
-    """nginx or Apache with the site `manage.py webserver_config` writes, HTTPS with a test
+    """nginx or Apache with the project's site edited for this deployment, HTTPS with a test
     certificate, gunicorn on the socket systemd would open (tests/fixtures/webservers.py)."""
     server = combo["web_server"]
     project = make_project(combo)
     env = deployment.settings_env(MAX_UPLOAD_SIZE)
     project.manage("migrate", "--noinput", settings="prod", **env)
     project.manage("collectstatic", "--noinput", settings="prod", **env)
-    site = deployment.render_site(project, server, MAX_UPLOAD_SIZE)
+    site = deployment.edit_site(project, MAX_UPLOAD_SIZE)
     url = deployment.url
 
     static_from = f"{bucket_url(project)}/static/" if "s3" in combo.values() else f"{url}/static/"

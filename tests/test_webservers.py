@@ -33,7 +33,7 @@ END_TO_END = [combo for combo in END_TO_END if combo["example_app"] == "yes"]
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Small, so an upload over it is quick to send; the same value reaches Django (the
-# setting) and the web server (the config rendered from it).
+# setting) and the web server (the site, edited for it).
 MAX_UPLOAD_SIZE = 64 * 1024
 LETS_ENCRYPT = "/etc/letsencrypt/live/example.com/"
 
@@ -157,6 +157,26 @@ def assert_hashed_static_file(deployment, url, hashed, cache_control):
     assert "Accept-Encoding" in gzipped.headers.get("Vary", "")
 
 
+def assert_check_deploy_reads_the_site(project, deployment, env):
+    """`check --deploy` with the site edited for this deployment: silent with the settings it
+    was edited for; staticmedia.W010 names a folder (or limit) it does not serve."""
+    project.manage("check", "--deploy", "--fail-level", "WARNING", settings="prod", **env)
+
+    combo = project.combo
+    if combo["static_files"] == "web_server":
+        setting, value = "STATIC_ROOT", "/srv/elsewhere/static"
+    elif combo["media_files"] == "local":
+        setting, value = "MEDIA_ROOT", "/srv/elsewhere/media"
+    else:  # the web server serves no folder: only the limit must agree
+        setting, value = "MAX_UPLOAD_SIZE", 1024
+    drifted = {**env, f"DJANGO_{setting}": value}
+    result = project.manage(
+        "check", "--deploy", "--fail-level", "WARNING", settings="prod", check=False, **drifted
+    )
+    assert result.returncode != 0
+    assert f"(staticmedia.W010) {setting} is {value!r}, but line " in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize("combo", END_TO_END, ids=combo_id)
 def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, combo, monkeypatch):
     server = combo["web_server"]
@@ -166,7 +186,8 @@ def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, 
     env = deployment.settings_env(MAX_UPLOAD_SIZE)
     project.manage("migrate", "--noinput", settings="prod", **env)
     project.manage("collectstatic", "--noinput", settings="prod", **env)
-    site = deployment.render_site(project, server, MAX_UPLOAD_SIZE)
+    site = deployment.edit_site(project, MAX_UPLOAD_SIZE)
+    assert_check_deploy_reads_the_site(project, deployment, env)
     planted = plant_secrets(deployment)
     url = deployment.url
     image = png_bytes()
@@ -273,12 +294,13 @@ def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, 
 
 
 def test_apache_runs_the_app_in_mod_wsgi_daemon_mode(make_project, deployment, monkeypatch):
-    """The second Apache variant, `webserver_config apache --mod-wsgi VENV`: no gunicorn; the
-    app runs in mod_wsgi's daemon processes, from a venv made with the Python that Debian's
+    """The second Apache variant, the site's mod_wsgi switch on: no gunicorn; the app runs in
+    mod_wsgi's daemon processes, from a venv made with the Python that Debian's
     libapache2-mod-wsgi-py3 embeds (3.11), as an unprivileged user."""
     app = prepare_mod_wsgi_app(make_project, deployment, MAX_UPLOAD_SIZE)
     project, site, env = app.project, app.site, app.env
-    assert "ProxyPass" not in site.read_text()
+    assert f"\nDefine {site.stem.upper()}_MOD_WSGI\n" in site.read_text()
+    project.manage("check", "--deploy", "--fail-level", "WARNING", settings="prod", **env)
     planted = plant_secrets(deployment)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
     url = deployment.url
