@@ -35,6 +35,7 @@ KEEP_ONLY_IF = {
     "tests/test_checks_deploy.py": WEB_SERVER != "none",
     f"{SLUG}/uploads": EXAMPLE_APP,
     "templates/uploads": EXAMPLE_APP,
+    "templates/registration": EXAMPLE_APP,
     "tests/test_uploads.py": EXAMPLE_APP,
 }  # fmt: skip
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 {%- if cookiecutter.example_app == "yes" %}
     path("uploads/", include("{{ cookiecutter.project_slug }}.uploads.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
 {%- endif %}
     path("admin/", admin.site.urls),
 ]

@@ -98,6 +98,9 @@ DATABASES = {
 {%- endif %}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -118,16 +121,32 @@ USE_TZ = True
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_URL = "/static/"
 
-# Media files: what users upload (FileField, ImageField). Stored by the "default" storage
-# under MEDIA_ROOT (local disk) and linked under MEDIA_URL. Never mix them with static files.
+# Media files: what users upload (FileField, ImageField). Public uploads are stored by the
+# "default" storage under MEDIA_ROOT (local disk) and linked under MEDIA_URL, for anyone to
+# read. Never mix them with static files.
 # https://docs.djangoproject.com/en/stable/topics/files/
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
-# Local storage for both; production swaps in the storage chosen for this project.
+# Private files: uploads only some users may read (invoices, contracts). Kept outside
+# MEDIA_ROOT, so no URL of the web server reaches them: a view of the site checks who asks,
+# then hands the file over (staticmedia/private.py).
+PRIVATE_MEDIA_ROOT = BASE_DIR / "private"
+{%- if cookiecutter.web_server == "nginx" %}
+# nginx's internal location for them (deploy/nginx/): the app answers X-Accel-Redirect with
+# a URL under it and nginx sends the file. No client can request that URL itself.
+PRIVATE_MEDIA_INTERNAL_URL = "{{ cookiecutter.__private_internal_url }}"
+{%- endif %}
+
+# Local storages in development: public uploads ("default"), private ones ("private"),
+# static files. Production swaps in the storages chosen for this project.
 # https://docs.djangoproject.com/en/stable/ref/settings/#storages
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+    },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 

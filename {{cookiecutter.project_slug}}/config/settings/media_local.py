@@ -1,12 +1,19 @@
-"""Media files in production: uploads on local disk under MEDIA_ROOT, served by the web server.
+"""Media files in production: uploads on local disk, served by the web server.
 
-Django never serves them with DEBUG off; the web server maps MEDIA_URL to MEDIA_ROOT
-(deploy/). Keep MEDIA_ROOT outside the code checkout and back it up: it is user data.
+Public uploads live under MEDIA_ROOT, which the web server maps to MEDIA_URL (deploy/).
+Private ones live under PRIVATE_MEDIA_ROOT, which no URL reaches: the site checks who asks,
+then the web server sends the file. Django never serves either with DEBUG off. Keep both
+folders outside the code checkout and back them up: they are user data.
 """
 
 from .base import env
 
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default="{{ cookiecutter.__media_root }}")
+PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default="{{ cookiecutter.__private_root }}")
 
 # FileSystemStorage never overwrites: a second "photo.jpg" is saved as "photo_<random>.jpg".
 media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+private_storage = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+}

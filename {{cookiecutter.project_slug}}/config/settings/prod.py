@@ -6,7 +6,7 @@ from .base import env
 # Where uploads and static files go, and who serves them: one module each, chosen when
 # the project was generated. Read them to see every path and URL.
 from .media_{{ cookiecutter.media_files }} import *  # noqa: F403
-from .media_{{ cookiecutter.media_files }} import media_storage
+from .media_{{ cookiecutter.media_files }} import media_storage, private_storage
 from .static_{{ cookiecutter.static_files }} import *  # noqa: F403
 from .static_{{ cookiecutter.static_files }} import static_storage
 
@@ -14,7 +14,8 @@ DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
 
-STORAGES = {"default": media_storage, "staticfiles": static_storage}
+# Public uploads, private uploads, static files.
+STORAGES = {"default": media_storage, "private": private_storage, "staticfiles": static_storage}
 
 # HTTPS everywhere. Behind a proxy that terminates TLS, the proxy must set
 # X-Forwarded-Proto; the nginx/Apache sites in deploy/ do.

@@ -5,4 +5,4 @@ from .models import Upload
 
 @admin.register(Upload)
 class UploadAdmin(admin.ModelAdmin):
-    list_display = ["title", "image", "created"]
+    list_display = ["title", "image", "attachment_name", "owner", "created"]

@@ -7,12 +7,22 @@ from .models import Upload
 class UploadForm(forms.ModelForm):
     class Meta:
         model = Upload
-        fields = ["title", "image"]
+        fields = ["title", "image", "attachment"]
+        labels = {"attachment": "Private attachment (only you and staff can download it)"}
 
-    def clean_image(self):
-        image = self.cleaned_data["image"]
-        if image.size > settings.MAX_UPLOAD_SIZE:
-            raise forms.ValidationError(
-                f"The file is {image.size} bytes; the limit is {settings.MAX_UPLOAD_SIZE}."
-            )
-        return image
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.owner = user if user.is_authenticated else None
+        if not user.is_authenticated:
+            del self.fields["attachment"]  # a private file needs someone to belong to
+
+    def clean(self):
+        for name in ("image", "attachment"):
+            file = self.cleaned_data.get(name)
+            if file and file.size > settings.MAX_UPLOAD_SIZE:
+                self.add_error(
+                    name, f"The file is {file.size} bytes; the limit is {settings.MAX_UPLOAD_SIZE}."
+                )
+        if attachment := self.cleaned_data.get("attachment"):
+            self.instance.attachment_name = attachment.name
+        return self.cleaned_data

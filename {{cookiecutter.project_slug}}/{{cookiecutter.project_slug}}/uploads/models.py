@@ -1,12 +1,24 @@
+from django.conf import settings
 from django.db import models
+
+from {{ cookiecutter.project_slug }}.staticmedia.private import private_storage
 
 
 class Upload(models.Model):
-    """An image a user uploaded. The database keeps only its name inside the storage."""
+    """A public image, and optionally a private attachment only its uploader may download.
+    The database keeps only each file's name inside its storage."""
 
     title = models.CharField(max_length=200)
     # A sub-folder of the storage (MEDIA_ROOT or the bucket's media/ prefix), not a setting.
     image = models.ImageField(upload_to="uploads/%Y/%m/")
+    attachment = models.FileField(
+        upload_to="attachments/%Y/%m/", storage=private_storage, blank=True
+    )
+    # The name the file was uploaded under: the stored name is made safe, downloads keep this.
+    attachment_name = models.CharField(max_length=255, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -14,3 +26,8 @@ class Upload(models.Model):
 
     def __str__(self):
         return self.title
+
+    def can_download(self, user):
+        """Who may read the private attachment: its uploader, and staff. The one place
+        this is decided; the download view asks it on every request."""
+        return user.is_authenticated and (user.is_staff or user.pk == self.owner_id)

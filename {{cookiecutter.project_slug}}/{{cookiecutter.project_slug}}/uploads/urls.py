@@ -6,4 +6,5 @@ app_name = "uploads"
 urlpatterns = [
     path("", views.upload_list, name="list"),
     path("new/", views.upload_create, name="create"),
+    path("<int:pk>/attachment/", views.attachment, name="attachment"),
 ]
