@@ -10,7 +10,20 @@ import pytest
 from tests.support.template import combo_id, valid_combinations
 
 RUFF = Path(sys.executable).parent / "ruff"
-TEXT_SUFFIXES = {".py", ".toml", ".md", ".txt", ".html", ".css", ".js", ".svg", ".conf", ""}
+TEXT_SUFFIXES = {
+    ".py",
+    ".toml",
+    ".md",
+    ".txt",
+    ".html",
+    ".css",
+    ".js",
+    ".svg",
+    ".conf",
+    ".yml",
+    ".yaml",
+    "",
+}
 
 
 def text_files(project):
