@@ -14,6 +14,7 @@ from tests.support.template import DEFAULTS, combo_id, render
 pytest_plugins = [
     "tests.fixtures.postgres",
     "tests.fixtures.s3",
+    "tests.fixtures.tcp_proxy",
     "tests.fixtures.webservers",
     "tests.fixtures.browser",
 ]

@@ -5,6 +5,8 @@ from the environment, or uses the instance/task role when they are absent.
 https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
 """
 
+from botocore.config import Config
+
 from .base import env
 
 # One bucket for static files and uploads (under static/ and media/), unless
@@ -13,9 +15,19 @@ s3_options = {
     "region_name": env("DJANGO_S3_REGION", default="us-east-1"),
     # For MinIO, Cloudflare R2, DigitalOcean Spaces, ...: their https:// endpoint.
     "endpoint_url": env("DJANGO_S3_ENDPOINT_URL", default=None),
-    "signature_version": "s3v4",
-    # Path-style addressing works with every S3-compatible service and any bucket name.
-    "addressing_style": env("DJANGO_S3_ADDRESSING_STYLE", default="path"),
+    # With client_config, django-storages ignores its own addressing_style and
+    # signature_version options: they are set here.
+    "client_config": Config(
+        signature_version="s3v4",
+        # Path-style addressing works with every S3-compatible service and any bucket name.
+        s3={"addressing_style": env("DJANGO_S3_ADDRESSING_STYLE", default="path")},
+        # Checksums only where the S3 API requires one. boto3 >= 1.36 adds them to every
+        # upload (x-amz-checksum-*, aws-chunked bodies), which Cloudflare R2, Backblaze B2,
+        # GCS, Ceph and older MinIO reject or mis-sign.
+        request_checksum_calculation="when_required",
+        response_checksum_validation="when_required",
+        max_pool_connections=16,  # collectstatic uploads 16 files at a time
+    ),
 }
 
 

@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from urllib.parse import quote, unquote, urlsplit
 
 import django
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
@@ -93,14 +92,6 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, PublicS3Storage):
         self._sources = {}  # name -> (storage, path) of the local files, while collecting
         self._collecting = False
         self._fingerprint = None  # of the sources, as written into the manifest
-        options.setdefault(
-            "client_config",
-            Config(
-                s3={"addressing_style": options.get("addressing_style")},
-                signature_version=options.get("signature_version"),
-                max_pool_connections=self.upload_threads,  # one per upload thread
-            ),
-        )
         super().__init__(**options)  # reads the current manifest from the bucket
 
     @property
