@@ -82,11 +82,22 @@ def test_local_media_with_debug_off_and_no_web_server():
     assert "MEDIA_ROOT" in message.hint and "S3" in message.hint
 
 
-def test_local_uploads_that_overwrite_each_other():
-    overwriting = {**LOCAL_MEDIA, "OPTIONS": {"allow_overwrite": True}}
-    with override_settings(STORAGES={"default": overwriting, "staticfiles": HASHED_STATIC}):
+@pytest.mark.parametrize("alias", ["default", "private"])
+def test_local_uploads_that_overwrite_each_other(alias, settings):
+    storage = settings.STORAGES[alias]
+    overwriting = {**storage, "OPTIONS": {**storage.get("OPTIONS", {}), "allow_overwrite": True}}
+    with override_settings(STORAGES={**settings.STORAGES, alias: overwriting}):
         message = only("staticmedia.W007")
-    assert '"allow_overwrite": False' in message.hint
+    assert f"STORAGES[{alias!r}]" in message.msg and '"allow_overwrite": False' in message.hint
+
+
+@pytest.mark.parametrize("public", ["MEDIA_ROOT", "STATIC_ROOT"])
+def test_private_files_in_a_folder_served_to_anyone(public, settings, tmp_path):
+    private = {"BACKEND": LOCAL_MEDIA["BACKEND"], "OPTIONS": {"location": tmp_path / "p"}}
+    storages = {**settings.STORAGES, "private": private}
+    with override_settings(STORAGES=storages, **{public: tmp_path}):
+        message = only("staticmedia.E006")
+    assert public in message.msg and "PRIVATE_MEDIA_ROOT outside" in message.hint
 
 
 def test_static_storage_without_hashed_names():

@@ -141,3 +141,27 @@ def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_pat
     assert f"{setting} is '{getattr(settings, setting)}'" in found[0].msg
     assert f"{NAME} has no alias for {url}" in found[0].msg
 {%- endif %}
+{%- if cookiecutter.media_files == "local" %}
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+{%- if cookiecutter.web_server == "nginx" %}
+        ("        internal;\n", ""),  # a location any client could request
+        ("location {{ cookiecutter.__private_internal_url }} {", "location /elsewhere/ {"),
+{%- else %}
+        ("    XSendFilePath {{ cookiecutter.__private_root }}/\n", ""),
+{%- endif %}
+        ("{{ cookiecutter.__private_root }}/", "/srv/elsewhere/private/"),
+    ],
+)
+def test_a_site_that_cannot_send_private_files(use_settings, prod_settings, tmp_path, edit):
+    use_settings(prod_settings)
+    edited_site(tmp_path, [edit])
+    with override_settings(BASE_DIR=tmp_path):
+        found = messages(deploy=True)
+
+    assert [message.id for message in found] == ["staticmedia.W011"]
+    assert "PRIVATE_MEDIA_ROOT is '{{ cookiecutter.__private_root }}'" in found[0].msg
+{%- endif %}

@@ -1,6 +1,47 @@
-def test_production_uploads_are_private_signed_and_never_overwritten(prod_settings):
+from urllib.parse import parse_qs, urlsplit
+
+from django.db.models import FileField
+from django.db.models.fields.files import FieldFile
+from django.utils.module_loading import import_string
+
+from {{ cookiecutter.project_slug }}.staticmedia.private import private_file_response
+
+
+def test_public_uploads_are_plain_links_that_caches_may_keep(prod_settings):
     options = prod_settings.STORAGES["default"]["OPTIONS"]
 
-    assert options["file_overwrite"] is False
+    assert options["querystring_auth"] is False
+    assert options["location"] == "media"
+    assert "public" in options["object_parameters"]["CacheControl"]
+    assert prod_settings.MEDIA_URL.endswith("/media/")
+
+
+def test_private_uploads_are_signed_for_a_minute_under_a_prefix_of_their_own(prod_settings):
+    options = prod_settings.STORAGES["private"]["OPTIONS"]
+
     assert options["querystring_auth"] is True
+    assert options["querystring_expire"] <= 60
     assert options["default_acl"] == "private"
+    assert options["location"] == "private"
+
+
+def test_no_upload_is_ever_overwritten(prod_settings):
+    for alias in ("default", "private"):
+        assert prod_settings.STORAGES[alias]["OPTIONS"]["file_overwrite"] is False
+
+
+def test_a_private_file_is_a_redirect_to_a_link_signed_for_a_minute(prod_settings, monkeypatch):
+    # Signing is local: any key makes a link, no request is sent.
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    config = prod_settings.STORAGES["private"]
+    storage = import_string(config["BACKEND"])(**config["OPTIONS"])
+    file = FieldFile(None, FileField(storage=storage), "attachments/report.pdf")
+
+    response = private_file_response(file, "report.pdf")
+
+    assert response.status_code == 302
+    link = urlsplit(response["Location"])
+    assert link.path.endswith("/private/attachments/report.pdf")
+    assert parse_qs(link.query)["X-Amz-Expires"] == ["60"]
+    assert response["Cache-Control"] == "private"

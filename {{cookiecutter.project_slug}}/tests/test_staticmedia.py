@@ -11,7 +11,8 @@ from django.test import override_settings
 
 # Who serves each kind of file in production, for the options this project was generated with.
 STATIC_SERVED_BY = "{{ {"whitenoise": "WhiteNoise", "web_server": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3"}[cookiecutter.static_files] }}"
-MEDIA_SERVED_BY = "{{ {"local": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3, to whoever holds a signed link"}[cookiecutter.media_files] }}"
+MEDIA_SERVED_BY = "{{ {"local": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3, to anyone"}[cookiecutter.media_files] }}"
+PRIVATE_SERVED_BY = "{{ {"local": {"nginx": "nginx (X-Accel-Redirect)", "apache": "Apache (X-Sendfile)", "none": ""}[cookiecutter.web_server], "s3": "S3, to the readers the site lets through"}[cookiecutter.media_files] }}"
 
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
 MANIFEST = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
@@ -19,12 +20,12 @@ LOCAL = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 
 
 def explain():
-    """The command's output as {"static": {row: value}, "media": {row: value}}."""
+    """The command's output as {"static": {row: value}, "media": {...}, "private": {...}}."""
     out = io.StringIO()
     call_command("staticmedia", stdout=out, no_color=True)
     sections, rows = {}, None
     for line in out.getvalue().splitlines():
-        if line.startswith(("Static files", "Media files")):
+        if line.startswith(("Static files", "Media files", "Private files")):
             rows = sections.setdefault(line.split()[0].lower(), {})
         elif line.startswith("  ") and rows is not None:
             name, value = line.strip().split("  ", 1)
@@ -34,7 +35,7 @@ def explain():
 
 def test_development_files_are_served_by_runserver_from_where_they_live(use_settings):
     use_settings(importlib.import_module("config.settings.dev"))
-    static, media = explain().values()
+    static, media, private = explain().values()
 
     assert str(settings.STATICFILES_DIRS[0]) in static["source"]
     assert static["written to"].startswith("nowhere in development")
@@ -43,21 +44,28 @@ def test_development_files_are_served_by_runserver_from_where_they_live(use_sett
     assert media["written to"].startswith(f"{settings.MEDIA_ROOT} (MEDIA_ROOT)")
     assert media["served by"].startswith("runserver, through static() in config/urls.py")
     assert media["next"].startswith("nothing")
+    assert private["written to"].startswith(f"{settings.PRIVATE_MEDIA_ROOT} (PRIVATE_MEDIA_ROOT)")
+    assert private["URL prefix"].startswith("none: pages link to a view of the site")
+    assert private["served by"].startswith("the app itself")
 
 
 def test_production_as_generated(use_settings, prod_settings):
     use_settings(prod_settings)
-    static, media = explain().values()
+    static, media, private = explain().values()
 
     assert static["storage"].startswith(prod_settings.STORAGES["staticfiles"]["BACKEND"])
     assert media["storage"].startswith(prod_settings.STORAGES["default"]["BACKEND"])
     assert static["served by"].startswith(STATIC_SERVED_BY)
     assert media["served by"].startswith(MEDIA_SERVED_BY)
+    assert private["served by"].startswith(PRIVATE_SERVED_BY)
     if "s3" in prod_settings.STORAGES["default"]["BACKEND"]:
         assert "under media/" in media["written to"]
         assert "MEDIA_ROOT is not used" in media["written to"]
-        assert "signature" in media["URL prefix"]
+        assert "signature" not in media["URL prefix"]
+        assert "under private/" in private["written to"]
+        assert "a signature valid 60 s" in private["URL prefix"]
     else:
+        assert private["written to"].startswith(str(prod_settings.PRIVATE_MEDIA_ROOT))
         assert media["written to"].startswith(str(prod_settings.MEDIA_ROOT))
         assert media["URL prefix"].startswith("/media/")
 
@@ -93,6 +101,7 @@ def test_who_serves_local_files_in_production(whitenoise, web_server, static_by,
         WEB_SERVER=web_server,
         STORAGES={"default": LOCAL, "staticfiles": MANIFEST},
     ):
-        static, media = explain().values()
+        sections = explain()
+    static, media = sections["static"], sections["media"]
     assert static["served by"].startswith(static_by)
     assert media["served by"].startswith(media_by)

@@ -23,14 +23,24 @@ def test_static_files_in_a_bucket_behind_a_cdn():
     assert rows["next"].startswith("run collectstatic on every deploy")
 
 
-def test_uploads_in_a_private_bucket():
-    options = {"location": "media", "querystring_expire": 600, "file_overwrite": False}
-    media = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**BUCKET, **options}}
-    with override_settings(STORAGES={"default": media, "staticfiles": MANIFEST}):
-        rows = explain()["media"]
+def test_public_and_private_uploads_in_a_bucket():
+    s3 = "storages.backends.s3.S3Storage"
+    kept = {**BUCKET, "file_overwrite": False}
+    public = {**kept, "location": "media", "querystring_auth": False}
+    private = {**kept, "location": "private", "querystring_expire": 60}
+    storages = {
+        "default": {"BACKEND": s3, "OPTIONS": public},
+        "private": {"BACKEND": s3, "OPTIONS": private},
+        "staticfiles": MANIFEST,
+    }
+    with override_settings(STORAGES=storages):
+        rows = explain()
 
-    assert "MEDIA_ROOT is not used" in rows["written to"]
-    prefix = "https://s3.example.net/site-files/media/ + a signature valid 600 s"
-    assert rows["URL prefix"].startswith(prefix)
-    assert rows["served by"] == "S3, to whoever holds a signed link"
-    assert rows["next"].startswith("nothing")
+    media, private = rows["media"], rows["private"]
+    assert "MEDIA_ROOT is not used" in media["written to"]
+    assert media["URL prefix"].startswith("https://s3.example.net/site-files/media/")
+    assert media["served by"] == "S3, to anyone"
+    assert private["written to"].startswith("the bucket site-files, under private/")
+    prefix = "https://s3.example.net/site-files/private/ + a signature valid 60 s"
+    assert private["URL prefix"].endswith(f"checks who asks, then redirects to {prefix}")
+    assert all(row["next"].startswith("nothing") for row in (media, private))

@@ -37,7 +37,8 @@ class _Env(environ.Env):
 env = _Env()
 # Development values (git-ignored, optional). Variables already set win; in production the
 # process manager (systemd, the platform) sets them all and there is no .env.
-env.read_env(BASE_DIR / ".env")
+if (BASE_DIR / ".env").is_file():
+    env.read_env(BASE_DIR / ".env")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,4 +1,4 @@
-"""`check --deploy` against the web server site in deploy/ (staticmedia.W010).
+"""`check --deploy` against the web server site in deploy/ (staticmedia.W010, W011).
 
 deploy/<WEB_SERVER>/<project>.conf is your file: edit it as you like. Only the few facts that
 must agree with the settings are read from it, one regular expression each:
@@ -7,7 +7,10 @@ must agree with the settings are read from it, one regular expression each:
   (STATIC_ROOT on local disk, no WhiteNoise);
 - the folder served for MEDIA_URL is MEDIA_ROOT, when uploads are on local disk;
 - the request body limit is MAX_UPLOAD_SIZE (nginx client_max_body_size; Apache
-  LimitRequestBody and the Content-Length RewriteCond).
+  LimitRequestBody and the Content-Length RewriteCond);
+- W011: when private uploads are on local disk, the web server can send them from
+  PRIVATE_MEDIA_ROOT: nginx through an `internal` location at PRIVATE_MEDIA_INTERNAL_URL,
+  Apache through XSendFilePath.
 
 Other locations, headers, comments and the order of things are never looked at.
 """
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.checks import Tags, Warning, register
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.utils.module_loading import import_string
 
 WHITENOISE = "whitenoise.middleware.WhiteNoiseMiddleware"
@@ -76,15 +79,22 @@ def _served_from_disk():
         yield settings.MEDIA_URL, "MEDIA_ROOT", settings.MEDIA_ROOT
 
 
-@register(Tags.staticfiles, deploy=True)
-def check_deploy_site_matches_settings(app_configs, **kwargs):
+def _site():
+    """(server, the site's name under BASE_DIR, its text without comments), or None when
+    no site applies: no web server, DEBUG on, or no file."""
     server = getattr(settings, "WEB_SERVER", None)
-    project = __name__.split(".")[0]
-    name = f"deploy/{server}/{project}.conf"
+    name = f"deploy/{server}/{__name__.split('.')[0]}.conf"
     path = Path(settings.BASE_DIR) / name
     if not server or settings.DEBUG or not path.is_file():
+        return None
+    return server, name, _without_comments(path.read_text())
+
+
+@register(Tags.staticfiles, deploy=True)
+def check_deploy_site_matches_settings(app_configs, **kwargs):
+    if not (site := _site()):
         return []
-    text = _without_comments(path.read_text())
+    server, name, text = site
 
     def warning(setting, value, match, found):
         if match is None:
@@ -116,3 +126,30 @@ def check_deploy_site_matches_settings(app_configs, **kwargs):
                 found = f"sets {directive} to {match[1]}"
                 warnings.append(warning("MAX_UPLOAD_SIZE", limit, match, found))
     return warnings
+
+
+@register(Tags.staticfiles, deploy=True)
+def check_deploy_site_sends_private_files(app_configs, **kwargs):
+    if "private" not in settings.STORAGES or not _on_disk("private") or not (site := _site()):
+        return []
+    server, name, text = site
+    root = storages["private"].location  # PRIVATE_MEDIA_ROOT
+    if server == "nginx":
+        url = settings.PRIVATE_MEDIA_INTERNAL_URL
+        internal = r"location\s+" + re.escape(url) + r"\s*\{[^{}]*\binternal\s*;"
+        match = re.search(internal, text) and re.search(_alias_pattern(server, url), text)
+        wanted = f"an `internal` location {url} with `alias {root}/;`"
+    else:
+        match = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
+        wanted = f"`XSendFile On` and `XSendFilePath {root}/`"
+    if match and _same_path(match[1], root):
+        return []
+    return [
+        Warning(
+            f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {str(root)!r}), but "
+            f"{name} has no {wanted}: their downloads would fail.",
+            hint=f"Add {wanted} to {name} (the generated site has it), or change "
+            "PRIVATE_MEDIA_ROOT.",
+            id="staticmedia.W011",
+        )
+    ]

@@ -134,32 +134,53 @@ def static_rows():
     return rows
 
 
-def media_rows():
-    storage = storages["default"]
-    rows = {"storage": f"{backend('default')} (STORAGES['default'])"}
-    if is_s3(storage):
-        signed = storage.querystring_auth and not storage.custom_domain
-        rows["written to"] = f"{s3_place(storage)}; MEDIA_ROOT is not used"
-        prefix = s3_url_prefix(storage)
-        if signed:
-            rows["URL prefix"] = s3_url_note(prefix, "MEDIA_URL", storage.querystring_expire)
-            rows["served by"] = "S3, to whoever holds a signed link"
-        else:
-            rows["URL prefix"] = s3_url_note(prefix, "MEDIA_URL")
-            rows["served by"] = "S3, to anyone: links are not signed (see manage.py check)"
-        if signed and not storage.file_overwrite:
-            rows["next"] = "nothing: uploads go to the bucket, each under its own name"
-        else:
-            rows["next"] = "fix what `manage.py check` reports (staticmedia.W007, W008)"
-        return rows
+def s3_media_rows(storage, rows, private):
+    expire = storage.querystring_expire
+    signed = storage.querystring_auth and not storage.custom_domain
+    rows["written to"] = f"{s3_place(storage)}; MEDIA_ROOT is not used"
+    prefix = s3_url_prefix(storage)
+    if private:
+        rows["URL prefix"] = (
+            f"a view of the site, which checks who asks, then redirects to {prefix} "
+            f"+ a signature valid {expire} s"
+        )
+        rows["served by"] = "S3, to the readers the site lets through"
+    else:
+        rows["URL prefix"] = s3_url_note(prefix, "MEDIA_URL", expire if signed else None)
+        rows["served by"] = "S3, to whoever holds a signed link" if signed else "S3, to anyone"
+    kept = not storage.file_overwrite and (signed and expire <= 60 if private else True)
+    rows["next"] = (
+        "nothing: uploads go to the bucket, each under its own name"
+        if kept
+        else "fix what `manage.py check` reports (staticmedia.W007, W008)"
+    )
+    return rows
 
-    root = Path(settings.MEDIA_ROOT)
-    rows["written to"] = f"{root} (MEDIA_ROOT), in each file field's upload_to sub-folder"
-    rows["URL prefix"] = f"{settings.MEDIA_URL} (MEDIA_URL)"
+
+def media_rows(alias):
+    """Public uploads (alias "default") or private ones ("private")."""
+    storage, private = storages[alias], alias == "private"
+    rows = {"storage": f"{backend(alias)} (STORAGES[{alias!r}])"}
+    if is_s3(storage):
+        return s3_media_rows(storage, rows, private)
     if not isinstance(storage, FileSystemStorage):
         rows["served by"] = "whatever serves this custom storage's URLs"
         rows["next"] = "nothing this command can tell"
-    elif settings.DEBUG:
+        return rows
+
+    root, setting = Path(storage.location), "PRIVATE_MEDIA_ROOT" if private else "MEDIA_ROOT"
+    rows["written to"] = f"{root} ({setting}), in each file field's upload_to sub-folder"
+    if private:
+        rows["URL prefix"] = "none: pages link to a view of the site, which checks who asks"
+        if settings.DEBUG or not web_server():
+            rows["served by"] = "the app itself, to the readers the view lets through"
+        else:
+            how = "X-Accel-Redirect" if settings.WEB_SERVER == "nginx" else "X-Sendfile"
+            rows["served by"] = f"{web_server()} ({how}), to the readers the view lets through"
+        rows["next"] = f"keep {setting} outside MEDIA_ROOT, and back it up"
+        return rows
+    rows["URL prefix"] = f"{settings.MEDIA_URL} (MEDIA_URL)"
+    if settings.DEBUG:
         rows["served by"] = "runserver, through static() in config/urls.py, while DEBUG is on"
         rows["next"] = f"nothing: uploads appear under {root}"
     elif web_server():
@@ -187,8 +208,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         sections = [
             ("Static files: CSS, JavaScript and images shipped with the code", static_rows()),
-            ("Media files: what users upload (FileField, ImageField)", media_rows()),
+            ("Media files: public uploads, linked for anyone to read", media_rows("default")),
         ]
+        if "private" in settings.STORAGES:
+            title = "Private files: uploads only the readers the site allows may download"
+            sections.append((title, media_rows("private")))
         for title, rows in sections:
             self.stdout.write(self.style.MIGRATE_HEADING(title))
             for name in ROWS:
