@@ -1,0 +1,132 @@
+"""Set up the S3 buckets of STORAGES: who may read what, and from which sites.
+
+    DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py setup_buckets [--dry-run]
+
+For each bucket, read from the storages themselves:
+- a bucket policy statement (Sid "PublicRead") that lets anyone GET the objects under the
+  location of every storage whose links carry no signature (static files, public uploads).
+  Storages with signed links (private uploads) get nothing, and nobody may list the bucket;
+- a CORS rule (ID "site") that lets the site's origins (https:// and each ALLOWED_HOSTS
+  name, and the CDN domain) GET and HEAD: fonts and the admin's icons are fetched across
+  origins once static files come from the bucket or a CDN.
+The bucket's other policy statements and CORS rules are kept. Running it again changes nothing.
+"""
+
+import json
+from collections import defaultdict
+
+from botocore.exceptions import BotoCoreError, ClientError
+from django.conf import settings
+from django.core.files.storage import storages
+from django.core.management.base import BaseCommand, CommandError
+from storages.backends.s3 import S3Storage
+
+SID, RULE_ID = "PublicRead", "site"
+HINTS = {
+    "NoSuchBucket": "Create the bucket (or fix DJANGO_S3_BUCKET), then run setup_buckets again.",
+    "AccessDenied": "Run setup_buckets with credentials that may change the bucket's policy "
+    "and CORS (and its Block Public Access setting on AWS), or have its owner apply the JSON "
+    "that --dry-run prints.",
+    "NotImplemented": "This service does not support that call: set the bucket up in its "
+    "console, as the README's table of S3 services says.",
+}
+
+
+def error_code(error):
+    return getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
+
+
+def buckets():
+    """bucket -> {"client", "public": prefixes read by anyone, "private": prefixes, "domains"}."""
+    found = defaultdict(lambda: {"public": set(), "private": set(), "domains": set()})
+    for alias in settings.STORAGES:
+        storage = storages[alias]
+        if isinstance(storage, S3Storage):
+            bucket = found[storage.bucket_name]
+            bucket["client"] = storage.connection.meta.client
+            prefix = f"{storage.location.strip('/')}/".lstrip("/")
+            bucket["private" if storage.querystring_auth else "public"].add(prefix)
+            if storage.custom_domain:
+                bucket["domains"].add(storage.custom_domain)
+    return found
+
+
+def public_read(bucket, prefixes, private):
+    exposed = [p for p in private for public in prefixes if p.startswith(public)]
+    if exposed:
+        raise CommandError(f"Private files under {exposed[0]!r} in {bucket} would be public.")
+    resources = [f"arn:aws:s3:::{bucket}/{prefix}*" for prefix in sorted(prefixes)]
+    return {"Sid": SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+            "Resource": resources}  # fmt: skip
+
+
+def cors_rule(domains):
+    origins = set(domains)
+    for host in settings.ALLOWED_HOSTS:
+        if host == "*":
+            origins.add("*")
+        elif host.startswith("."):  # the domain and its subdomains
+            origins.update([host[1:], f"*{host}"])
+        else:
+            origins.add(host)
+    origins = sorted(o if o == "*" else f"https://{o}" for o in origins)
+    return {"ID": RULE_ID, "AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": origins,
+            "AllowedHeaders": ["*"], "MaxAgeSeconds": 86400}  # fmt: skip
+
+
+def apply(client, bucket, statement, rule):
+    try:
+        policy = json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])
+    except ClientError as error:
+        if error_code(error) != "NoSuchBucketPolicy":
+            raise
+        policy = {"Version": "2012-10-17", "Statement": []}
+    others = [s for s in policy["Statement"] if s.get("Sid") != SID]
+    if statement:  # AWS blocks public policies on new buckets
+        try:
+            client.put_public_access_block(
+                Bucket=bucket,
+                PublicAccessBlockConfiguration={
+                    "BlockPublicAcls": True, "IgnorePublicAcls": True,
+                    "BlockPublicPolicy": False, "RestrictPublicBuckets": False,
+                },
+            )  # fmt: skip
+        except ClientError as error:
+            if error_code(error) != "NotImplemented":  # not every S3 service has it
+                raise
+    if statement or others:
+        policy["Statement"] = [*others, *([statement] if statement else [])]
+        client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
+    elif policy["Statement"]:
+        client.delete_bucket_policy(Bucket=bucket)
+    try:
+        rules = client.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    except ClientError as error:
+        if error_code(error) != "NoSuchCORSConfiguration":
+            raise
+        rules = []
+    rules = [r for r in rules if r.get("ID") != RULE_ID] + [rule]
+    client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+
+
+class Command(BaseCommand):
+    help = "Let anyone read the public prefixes of the S3 buckets, and set their CORS rules."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="print the JSON, change nothing")
+
+    def handle(self, *args, dry_run=False, **options):
+        for bucket, found in buckets().items():
+            statement = found["public"] and public_read(bucket, found["public"], found["private"])
+            rule = cors_rule(found["domains"])
+            if dry_run:
+                applied = {"Bucket": bucket, "PolicyStatement": statement or None, "CORSRule": rule}
+                self.stdout.write(json.dumps(applied, indent=2))
+                continue
+            try:
+                apply(found["client"], bucket, statement, rule)
+            except (BotoCoreError, ClientError) as error:
+                hint = HINTS.get(error_code(error), "")
+                raise CommandError(f"Could not set up the S3 bucket {bucket!r}: {str(error).rstrip('.')}. {hint}")
+            public = ", ".join(sorted(found["public"])) or "nothing"
+            self.stdout.write(f"{bucket}: anyone may read {public}; CORS for {rule['AllowedOrigins']}")
