@@ -1,23 +1,39 @@
 #!/usr/bin/env bash
 # Install everything the tests use, idempotently: Debian packages, the tooling venv, and one
-# venv per tested Python/Django line for the generated projects. Needs root for apt-get.
+# venv per tested Python/Django line for the generated projects.
+#
+# Needs: Debian or Ubuntu (apt-get, as root, when a package below is missing), python3, a
+# Python 3.11 and a 3.12 (python3.X on PATH, pyenv or uv: tests/support/venvs.py finds them),
+# and network access to PyPI and the Debian mirrors. A Python/Django line whose Python is
+# missing is skipped with one line saying so, and so are its tests; REQUIRE_ALL_LINES=1
+# (or CI=true) makes that an error instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(nginx apache2 libapache2-mod-wsgi-py3 python3-venv chromium chromium-driver postgresql wrk)
 missing=()
-for package in "${APT_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-done
+if command -v dpkg-query >/dev/null; then
+    for package in "${APT_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    done
+else
+    missing=("${APT_PACKAGES[@]}")
+fi
 if [ ${#missing[@]} -gt 0 ]; then
+    if ! command -v apt-get >/dev/null || [ "$(id -u)" != 0 ]; then
+        echo "bootstrap: missing Debian packages: ${missing[*]} (needs apt-get, run as root)" >&2
+        exit 1
+    fi
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-PYENV="${PYENV_ROOT:-$HOME/.pyenv}/versions"
 TOOLS=.venv
 if [ ! -x "$TOOLS/bin/pytest" ] || ! cmp -s pyproject.toml "$TOOLS/.pyproject.toml"; then
-    "$PYENV/3.11.7/bin/python" -m venv "$TOOLS"
+    command -v python3 >/dev/null || { echo "bootstrap: no python3 on PATH" >&2; exit 1; }
+    # Any Python 3.11+: python3 itself, else the first 3.11/3.12/3.13 found.
+    TOOLS_PYTHON=$(python3 tests/support/venvs.py --tooling-python)
+    "$TOOLS_PYTHON" -m venv "$TOOLS"
     "$TOOLS/bin/pip" install -q --disable-pip-version-check -e '.[test]'
     cp pyproject.toml "$TOOLS/.pyproject.toml"
 fi

@@ -45,3 +45,45 @@ def image_urls(base_url, headers=None):
     page = requests.get(f"{base_url}/uploads/", headers=headers, timeout=30)
     assert page.status_code == 200, f"GET /uploads/ -> {page.status_code}"
     return [src.replace("&amp;", "&") for src in re.findall(r'<img src="([^"]+)" alt=', page.text)]
+
+
+class Visitor:
+    """One browser's session on the site over HTTPS: its cookies, logging in, uploading."""
+
+    def __init__(self, base_url):
+        self.base_url = base_url
+        self.session = requests.Session()
+
+    def get(self, path, **kwargs):
+        kwargs.setdefault("allow_redirects", False)
+        return self.session.get(f"{self.base_url}{path}", timeout=30, **kwargs)
+
+    def post_form(self, path, data, files=None):
+        """POST the form at `path` as a browser would: with its CSRF token and a Referer."""
+        form = self.get(path)
+        assert form.status_code == 200, f"GET {path} -> {form.status_code}"
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+        return self.session.post(
+            f"{self.base_url}{path}",
+            data={**data, "csrfmiddlewaretoken": token},
+            files=files,
+            headers={"Referer": f"{self.base_url}{path}"},
+            allow_redirects=False,
+            timeout=30,
+        )
+
+    def log_in(self, username, password):
+        response = self.post_form("/accounts/login/", {"username": username, "password": password})
+        assert response.status_code == 302, response.text[:2000]
+
+    def upload(self, title, image, attachment=None):
+        """The example app's form; `attachment`: (filename, bytes, type) of a private file.
+        Returns the path of the new upload's private link (None without an attachment)."""
+        files = {"image": ("photo.png", image, "image/png")}
+        if attachment:
+            files["attachment"] = attachment
+        response = self.post_form("/uploads/new/", {"title": title}, files)
+        assert response.status_code == 302, response.text[:2000]
+        page = self.get("/uploads/").text
+        links = re.findall(r'<a class="attachment" href="([^"]+)"', page)
+        return links[0] if attachment else None

@@ -50,7 +50,9 @@ def private_file_response(file, filename):
             response["X-Accel-Redirect"] = quote(settings.PRIVATE_MEDIA_INTERNAL_URL + file.name)
         else:
             response = HttpResponse(content_type=content_type)
-            response["X-Sendfile"] = quote(file.path)
+            # mod_xsendfile opens the header's bytes as they are: the path's UTF-8 bytes,
+            # carried in the latin-1 text that WSGI headers are.
+            response["X-Sendfile"] = file.path.encode().decode("latin-1")
         response["Content-Disposition"] = content_disposition(filename)
     # For the reader only: no shared cache may keep it.
     response["Cache-Control"] = "private"

@@ -24,5 +24,6 @@ class UploadForm(forms.ModelForm):
                     name, f"The file is {file.size} bytes; the limit is {settings.MAX_UPLOAD_SIZE}."
                 )
         if attachment := self.cleaned_data.get("attachment"):
-            self.instance.attachment_name = attachment.name
+            # Browsers send a quote in a file's name as %22 (HTML's form encoding).
+            self.instance.attachment_name = attachment.name.replace("%22", '"')
         return self.cleaned_data

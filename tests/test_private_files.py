@@ -1,0 +1,147 @@
+"""Private uploads behind real nginx and Apache: only their readers get them, the bytes come
+from the web server (not from Python), under the name they were uploaded with; no URL,
+guessed or crafted, reaches them directly."""
+
+import re
+import time
+from urllib.parse import quote
+
+import pytest
+
+from tests.fixtures.webservers import gunicorn_on_socket, prepare_mod_wsgi_app, web_server
+from tests.support.browsing import Visitor, png_bytes
+from tests.test_webservers import MAX_UPLOAD_SIZE, raw_get
+
+pytestmark = pytest.mark.slow
+
+NAME = 'Bericht März 2026 "v2".pdf'
+PDF = b"%PDF-1.4\n% private bytes " + bytes(range(256)) * 64  # larger than any header block
+DISPOSITION = (
+    "attachment; filename=\"Bericht Marz 2026 'v2'.pdf\"; "
+    "filename*=UTF-8''Bericht%20M%C3%A4rz%202026%20%22v2%22.pdf"
+)
+PASSWORD = "correct horse battery staple"
+
+
+def add_user(project, env, username):
+    code = "from django.contrib.auth.models import User; "
+    code += f"User.objects.create_user({username!r}, password={PASSWORD!r})"
+    project.manage("shell", "-c", code, settings="prod", **env)
+
+
+def stored_name(deployment):
+    """The one private file on disk, relative to PRIVATE_MEDIA_ROOT."""
+    (path,) = [p for p in deployment.private_media_root.rglob("*") if p.is_file()]
+    assert path.read_bytes() == PDF
+    return str(path.relative_to(deployment.private_media_root))
+
+
+def hostile_paths(name):
+    """Every way a client might try to reach the private file without the site's check."""
+    quoted = quote(name)
+    return [
+        f"/private/{quoted}",
+        f"/internal/private/{quoted}",
+        f"/internal/private/../private/{quoted}",
+        f"/internal%2fprivate/{quoted}",
+        f"/%69nternal/private/{quoted}",
+        f"/INTERNAL/private/{quoted}",
+        f"/internal//private/{quoted}",
+        f"/internal/private/%2e%2e/private/{quoted}",
+        f"/media/{quoted}",
+        f"/media/../private/{quoted}",
+        f"/media/%2e%2e/private/{quoted}",
+        f"/media/..%2fprivate/{quoted}",
+        f"/media/%252e%252e/private/{quoted}",
+        f"/static/../private/{quoted}",
+        f"/media../private/{quoted}",
+        f"/media/..;/private/{quoted}",
+        f"/internal/private/{quoted}%00",
+        f"/uploads/1/attachment/../../../internal/private/{quoted}",
+    ]
+
+
+def access_log_lines(log, text, timeout=10):
+    """The lines of gunicorn's access log that hold `text`, once there are any (workers
+    write their log lines a moment after answering)."""
+    deadline = time.monotonic() + timeout
+    while not (lines := [line for line in log.read_text().splitlines() if text in line]):
+        assert time.monotonic() < deadline, f"{text!r} not in {log}"
+        time.sleep(0.1)
+    return lines
+
+
+def assert_sent_by_the_web_server(response):
+    assert response.status_code == 200, response.text[:500]
+    assert response.content == PDF
+    assert response.headers["Content-Disposition"] == DISPOSITION
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Cache-Control"] == "private"  # one value, nothing contradicting
+    assert "Expires" not in response.headers and "Pragma" not in response.headers
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # The app's instruction to the server never reaches the client.
+    assert "X-Accel-Redirect" not in response.headers and "X-Sendfile" not in response.headers
+
+
+def exercise_private_files(deployment, url, app_log=None):
+    """Alice uploads a private file; she gets it, Bob and anonymous visitors never do."""
+    alice, bob, anonymous = Visitor(url), Visitor(url), Visitor(url)
+    alice.log_in("alice", PASSWORD)
+    bob.log_in("bob", PASSWORD)
+    link = alice.upload("A report", png_bytes(), (NAME, PDF, "application/pdf"))
+    assert re.fullmatch(r"/uploads/\d+/attachment/", link), link
+    name = stored_name(deployment)
+
+    assert_sent_by_the_web_server(alice.get(link))
+    if app_log:
+        # gunicorn's access log: the app's own answer to that request had an empty body.
+        (line,) = access_log_lines(app_log, f"GET {link} ")
+        assert re.search(r'" 200 (-|0) ', line), line
+
+    refused = bob.get(link)
+    assert refused.status_code == 403 and PDF[:40] not in refused.content
+    to_login = anonymous.get(link)
+    assert to_login.status_code == 302
+    assert to_login.headers["Location"].startswith("/accounts/login/?next=")
+    assert PDF[:40] not in to_login.content
+    for path in hostile_paths(name):
+        status, body = raw_get(deployment, path)
+        assert status >= 400, (path, status)
+        assert PDF[:40] not in body, path
+    return alice, link
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_private_files_reach_only_their_readers(make_project, deployment, server, monkeypatch):
+    combo = {"web_server": server, "static_files": "whitenoise", "media_files": "local"}
+    project = make_project(combo)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
+    env = deployment.settings_env(MAX_UPLOAD_SIZE)
+    project.manage("migrate", "--noinput", settings="prod", **env)
+    project.manage("collectstatic", "--noinput", settings="prod", **env)
+    for user in ("alice", "bob"):
+        add_user(project, env, user)
+    site = deployment.edit_site(project, MAX_UPLOAD_SIZE)
+    project.manage("check", "--deploy", "--fail-level", "WARNING", settings="prod", **env)
+
+    with web_server(server, site, deployment):
+        with gunicorn_on_socket(project, deployment, **env) as app_log:
+            alice, link = exercise_private_files(deployment, deployment.url, app_log)
+        # gunicorn stopped: the server alone sends no private file to anyone.
+        assert alice.get(link).status_code in (502, 503)
+        name = stored_name(deployment)
+        for path in hostile_paths(name):
+            status, body = raw_get(deployment, path)
+            assert status >= 400 and PDF[:40] not in body, (path, status)
+
+
+def test_private_files_with_apache_running_the_app_in_mod_wsgi(
+    make_project, deployment, monkeypatch
+):
+    app = prepare_mod_wsgi_app(make_project, deployment, MAX_UPLOAD_SIZE)
+    for user in ("alice", "bob"):
+        add_user(app.project, app.env, user)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
+
+    with web_server("apache", app.site, deployment, env=app.project.env("prod", **app.env)):
+        exercise_private_files(deployment, deployment.url)
