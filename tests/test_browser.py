@@ -1,7 +1,9 @@
 """What a person sees in a real browser (headless Chromium), for each way the project runs:
 the home page styled by its stylesheet, its script run and its logo drawn; an image uploaded
 through the example app's form, shown on the list page and still there after a reload; the
-Django admin styled by its own CSS. Screenshots of each page go to artifacts/screenshots/."""
+Django admin styled by its own CSS; logged in, a private attachment uploaded beside a public
+image, downloaded under its name, and refused once logged out. Screenshots of each page go
+to artifacts/screenshots/."""
 
 import contextlib
 
@@ -11,6 +13,7 @@ from tests.fixtures.webservers import gunicorn_on_socket, prepare_mod_wsgi_app, 
 from tests.support.app_servers import gunicorn, runserver
 from tests.support.browsing import png_bytes
 from tests.support.template import DEFAULTS, combo_id
+from tests.test_private_files import NAME, PASSWORD, PDF, add_user
 
 pytestmark = pytest.mark.slow
 
@@ -75,12 +78,57 @@ def use_the_site(browser, url, static_from, media_from):
     return upload_url
 
 
+def use_private_files(browser, url, media_from):
+    """Log in, upload a public image with a private attachment, see the image, download the
+    attachment under its name, log out: the same link now leads to the login page."""
+    browser.goto(f"{url}/accounts/login/")
+    browser.page.fill("#id_username", "alice")
+    browser.page.fill("#id_password", PASSWORD)
+    browser.submit("main button[type=submit]", "/")
+
+    title = "Invoice with a picture"
+    browser.goto(f"{url}/uploads/new/")
+    browser.page.fill("#id_title", title)
+    browser.page.set_input_files(
+        "#id_image", {"name": "blue.png", "mimeType": "image/png", "buffer": png_bytes((0, 0, 200))}
+    )
+    browser.page.set_input_files(
+        "#id_attachment", {"name": NAME, "mimeType": "application/pdf", "buffer": PDF}
+    )
+    browser.submit("main button[type=submit]", "/uploads/")
+    image = f'img[alt="{title}"]'
+    assert browser.page.locator(image).evaluate("image => image.src").startswith(media_from)
+    assert browser.natural_width(image) == 16, browser.report()
+    assert "only the person who uploaded one, and staff" in browser.page.text_content("main")
+    browser.assert_no_failed_requests()
+    link = browser.page.locator("a.attachment", has_text=NAME)
+    href = link.get_attribute("href")
+    # (Chromium reports a navigation that becomes a download as an aborted request.)
+    with browser.page.expect_download() as download:
+        link.click()
+    # The exact name, as Chromium saves it: it writes a quote as "_" on disk. The "ä" shows it
+    # read the UTF-8 filename*, not the ASCII fallback ("Bericht Marz 2026 'v2'.pdf").
+    assert download.value.suggested_filename == NAME.replace('"', "_")
+    with open(download.value.path(), "rb") as downloaded:
+        assert downloaded.read() == PDF
+    browser.screenshot("private")
+
+    browser.submit("header button[type=submit]", "/")  # Log out
+    browser.goto(f"{url}{href}")
+    assert "/accounts/login/" in browser.page.url, browser.report()
+    assert browser.page.locator("#id_username").is_visible()
+    browser.screenshot("private-refused")
+
+
 def test_development_server(make_project, open_browser):
     project = make_project()
     project.manage("migrate", "--noinput")
+    add_user(project, {}, "alice", settings="dev")
 
     with runserver(project) as url:
-        use_the_site(open_browser(), url, f"{url}/static/", f"{url}/media/")
+        browser = open_browser()
+        use_the_site(browser, url, f"{url}/static/", f"{url}/media/")
+        use_private_files(browser, url, f"{url}/media/")
 
 
 def bucket_url(project):
@@ -133,9 +181,14 @@ def test_behind_a_web_server(make_project, deployment, open_browser, combo):
 
     static_from = f"{bucket_url(project)}/static/" if "s3" in combo.values() else f"{url}/static/"
 
+    add_user(project, env, "alice")
+
     with web_server(server, site, deployment), gunicorn_on_socket(project, deployment, **env):
-        use_the_site(open_browser(ignore_https_errors=True), url, static_from, f"{url}/media/")
+        browser = open_browser(ignore_https_errors=True, accept_downloads=True)
+        use_the_site(browser, url, static_from, f"{url}/media/")
+        use_private_files(browser, url, f"{url}/media/")
     assert any(deployment.media_root.rglob("*.png")), "the upload is not on the server's disk"
+    assert any(deployment.private_media_root.rglob("*.pdf")), "the attachment is not private"
 
 
 def test_apache_with_the_app_in_mod_wsgi(make_project, deployment, open_browser):

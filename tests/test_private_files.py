@@ -23,10 +23,10 @@ DISPOSITION = (
 PASSWORD = "correct horse battery staple"
 
 
-def add_user(project, env, username):
+def add_user(project, env, username, settings="prod"):
     code = "from django.contrib.auth.models import User; "
     code += f"User.objects.create_user({username!r}, password={PASSWORD!r})"
-    project.manage("shell", "-c", code, settings="prod", **env)
+    project.manage("shell", "-c", code, settings=settings, **env)
 
 
 def stored_name(deployment):

@@ -80,6 +80,9 @@ class Project:
         return self.run(self.python, "manage.py", *args, **kwargs)
 
     def pytest(self, *args, **kwargs):
+        # With the project's own test settings (pyproject.toml), as its README runs them:
+        # DJANGO_SETTINGS_MODULE in the environment would take precedence.
+        kwargs.setdefault("settings", "test")
         return self.run(
             self.python, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, **kwargs
         )
