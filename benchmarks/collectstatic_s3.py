@@ -1,21 +1,38 @@
-"""collectstatic to S3: stock django-storages vs the generated project's storage.
+"""collectstatic to S3: stock django-storages, Collectfasta and the project's storage, on
+loopback and over a network that is farther away.
 
 A project generated with static_files=s3 gets ~1,900 extra static files (CSS that refers to
-images, JS, images) next to Django admin's, about 2,000 in all. Against a local SeaweedFS
-on 127.0.0.1, each storage collects into a bucket of its own, in turn:
-(1) the first upload, (2) a re-run with nothing changed, (3) a re-run with 10 files changed.
-Each figure is the wall time of `manage.py collectstatic --noinput`, as a deploy runs it.
+images, JS, images) next to Django admin's, about 2,000 in all. SeaweedFS runs on
+127.0.0.1; a delaying TCP proxy in front of it adds a round-trip time (no netem on these
+machines). For each RTT, each storage collects into a bucket of its own, in turn:
+(1) the first upload, (2) a re-run with nothing changed, and with --changed (3) a re-run with
+10 files changed. Each figure is the wall time of `manage.py collectstatic --noinput`, as a
+deploy runs it, with the same bucket options (config/settings/s3.py) for all three:
 
-    .venv/bin/python -m benchmarks.collectstatic_s3
+- stock: storages.backends.s3.S3ManifestStaticStorage;
+- collectfasta: Collectfasta (what cookiecutter-django ships) in front of the stock storage,
+  with its Boto3ManifestMemoryStrategy and 16 threads, as many as the project's storage;
+- project: staticmedia/storage.py, FastS3ManifestStaticStorage.
+
+All three run in one venv made for the benchmark (the project's requirements and
+Collectfasta), under /tmp, so the test venvs stay as they are.
+
+    .venv/bin/python -m benchmarks.collectstatic_s3 --rtt 0 --rtt 20 --svg docs/collectstatic_s3.svg
 """
 
+import argparse
+import json
+import math
+import os
 import random
 import subprocess
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 from tests.fixtures.s3 import seaweedfs
+from tests.fixtures.tcp_proxy import TcpProxy
 from tests.support import venvs
 from tests.support.project import Project
 from tests.support.template import DEFAULTS, render
@@ -23,6 +40,24 @@ from tests.support.template import DEFAULTS, render
 STOCK = "storages.backends.s3.S3ManifestStaticStorage"
 EXTRA_FILES = {"css": 300, "js": 600, "png": 700, "svg": 287}
 CHANGED = 10
+BENCH_VENV = Path(tempfile.gettempdir()) / "collectstatic-bench-venv"
+COLLECTFASTA = "collectfasta==3.3.5"
+SETTINGS = {
+    "stock": (
+        "from .prod import *  # noqa: F403\n"
+        "from .prod import STORAGES\n\n"
+        f'STORAGES["staticfiles"] = {{**STORAGES["staticfiles"], "BACKEND": "{STOCK}"}}\n'
+    ),
+    "collectfasta": (
+        "from .bench_stock import *  # noqa: F403\n"
+        "from .prod import INSTALLED_APPS\n\n"
+        'INSTALLED_APPS = ["collectfasta", *INSTALLED_APPS]\n'
+        'COLLECTFASTA_STRATEGY = "collectfasta.strategies.boto3.Boto3ManifestMemoryStrategy"\n'
+        "COLLECTFASTA_THREADS = 16\n"
+    ),
+}
+LABELS = {"stock": "stock S3ManifestStaticStorage", "collectfasta": "Collectfasta 3.3.5",
+          "project": "the project's storage"}  # fmt: skip
 
 
 def write_static_tree(static, rng):
@@ -50,61 +85,154 @@ def write_static_tree(static, rng):
     return sorted(root.rglob("*.js"))
 
 
-def collectstatic(project, settings):
+def bench_python(project_dir):
+    """A venv with the project's requirements and Collectfasta, made once."""
+    python = BENCH_VENV / "bin" / "python"
+    if not python.exists():
+        # The Python of the tests' newest line (a venv made from a venv uses its base).
+        subprocess.run([venvs.python(venvs.NEWEST), "-m", "venv", BENCH_VENV], check=True)
+        meta = tomllib.loads((project_dir / "pyproject.toml").read_text())["project"]
+        requirements = [*meta["dependencies"], COLLECTFASTA]
+        subprocess.run([python, "-m", "pip", "install", "-q", *requirements], check=True)
+    return python
+
+
+def collectstatic(project, python, settings):
     """Wall time of collectstatic with production's environment and `settings`."""
     env = project.env("prod", DJANGO_SETTINGS_MODULE=f"config.settings.{settings}")
-    command = [project.python, "manage.py", "collectstatic", "--noinput"]
+    command = [python, "manage.py", "collectstatic", "--noinput"]
     start = time.perf_counter()
-    subprocess.run(command, cwd=project.path, env=env, check=True, capture_output=True)
+    result = subprocess.run(command, cwd=project.path, env=env, capture_output=True, text=True)
+    if result.returncode:
+        raise SystemExit(f"collectstatic ({settings}) failed:\n{result.stderr[-3000:]}")
     return time.perf_counter() - start
 
 
+def run(project, python, s3, js_files, rtt, storages, changed):
+    """{storage: {run: seconds}} for one RTT (in seconds)."""
+    results = {}
+    with TcpProxy(int(s3.endpoint.rsplit(":", 1)[1]), rtt=rtt, record=False) as proxy:
+        for label in storages:
+            settings = "prod" if label == "project" else f"bench_{label}"
+            project.prod_env = {**s3.env(s3.new_bucket()), "DJANGO_S3_ENDPOINT_URL": proxy.url}
+            figures = results[label] = {}
+            figures["first"] = collectstatic(project, python, settings)
+            figures["unchanged"] = collectstatic(project, python, settings)
+            if changed:
+                for js in js_files[:CHANGED]:  # the same 10 files for each, changed again
+                    js.write_text(js.read_text() + f"// {label} {rtt}\n")
+                figures["changed"] = collectstatic(project, python, settings)
+            objects = len(s3.keys(project.prod_env["DJANGO_S3_BUCKET"], "static/"))
+            shown = "   ".join(f"{name} {s:7.2f} s" for name, s in figures.items())
+            print(
+                f"  RTT {rtt * 1000:3.0f} ms  {label:12} {shown}   ({objects} objects)", flush=True
+            )
+    return results
+
+
+def table(results):
+    """Markdown: one row per RTT and run, seconds per storage, speed-ups against stock."""
+    storages = list(next(iter(results.values())))
+    head = ["RTT", "Run", *storages]
+    head += [f"{name} vs stock" for name in storages if name != "stock"]
+    lines = ["| " + " | ".join(head) + " |", "|---|---|" + "---:|" * (len(head) - 2)]
+    for rtt, by_storage in results.items():
+        for run_name in by_storage[storages[0]]:
+            seconds = {name: by_storage[name][run_name] for name in storages}
+            cells = [f"{rtt} ms", run_name, *(f"{s:,.2f} s" for s in seconds.values())]
+            if "stock" in seconds:
+                cells += [
+                    f"{seconds['stock'] / s:,.1f}x" for n, s in seconds.items() if n != "stock"
+                ]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def svg_chart(results, title):
+    """Horizontal bars on a log scale, one group per RTT and run, one bar per storage."""
+    colors = {"stock": "#b0b0b0", "collectfasta": "#e39b3a", "project": "#2f6fb0"}
+    left, width, bar, gap = 230, 520, 16, 14
+    low, high = 0.5, 10 ** math.ceil(math.log10(max(
+        s for by_storage in results.values() for runs in by_storage.values() for s in runs.values()
+    )))  # fmt: skip
+    x = lambda s: left + width * math.log10(max(s, low) / low) / math.log10(high / low)  # noqa: E731
+    rows, y = [], 50
+    for rtt, by_storage in results.items():
+        for run_name in next(iter(by_storage.values())):
+            rows.append(f'<text x="10" y="{y + bar}" class="g">RTT {rtt} ms, {run_name}</text>')
+            for name, runs in by_storage.items():
+                s = runs[run_name]
+                rows.append(
+                    f'<rect x="{left}" y="{y}" width="{x(s) - left:.1f}" height="{bar - 2}" '
+                    f'fill="{colors.get(name, "#666")}"/>'
+                    f'<text x="{x(s) + 4:.1f}" y="{y + bar - 4}">{s:,.1f} s</text>'
+                )
+                y += bar
+            y += gap
+    ticks = []
+    decade = low
+    while decade <= high:
+        ticks.append(
+            f'<line x1="{x(decade):.1f}" y1="40" x2="{x(decade):.1f}" y2="{y}" stroke="#ddd"/>'
+            f'<text x="{x(decade):.1f}" y="{y + 14}" text-anchor="middle">{decade:g} s</text>'
+        )
+        decade *= 10 if decade >= 1 else 2
+    legend = "".join(
+        f'<rect x="{left + 180 * i}" y="{y + 26}" width="12" height="12" fill="{colors[name]}"/>'
+        f'<text x="{left + 180 * i + 16}" y="{y + 37}">{LABELS[name]}</text>'
+        for i, name in enumerate(next(iter(results.values())))
+    )
+    height = y + 50
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="820" height="{height}" '
+        f'viewBox="0 0 820 {height}" font-family="sans-serif" font-size="12">'
+        '<style>.g{font-weight:bold}</style><rect width="100%" height="100%" fill="white"/>'
+        f'<text x="10" y="22" font-size="14" class="g">{title}</text>'
+        + "".join(ticks)
+        + "".join(rows)
+        + legend
+        + "</svg>\n"
+    )
+
+
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rtt", type=float, action="append", help="ms; repeat (default 20)")
+    parser.add_argument("--storages", default="stock,collectfasta,project")
+    parser.add_argument("--changed", action="store_true", help="also a run with 10 changed")
+    parser.add_argument("--svg", type=Path, help="write a bar chart here")
+    parser.add_argument("--json", type=Path, help="write the figures here")
+    args = parser.parse_args()
+    rtts, storages = args.rtt or [20.0], args.storages.split(",")
     rng = random.Random(2000)
+    print(f"load average at the start: {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         path = render(tmp / "project", **{**DEFAULTS, "static_files": "s3", "media_files": "s3"})
+        python = bench_python(path)
         project = Project(path, DEFAULTS, venvs.NEWEST)
-        settings_dir = path / "config" / "settings"
-        (settings_dir / "bench_stock.py").write_text(
-            "from .prod import *  # noqa: F403\n"
-            "from .prod import STORAGES\n\n"
-            f'STORAGES["staticfiles"] = {{**STORAGES["staticfiles"], "BACKEND": "{STOCK}"}}\n'
-        )
+        for name, text in SETTINGS.items():
+            (path / "config" / "settings" / f"bench_{name}.py").write_text(text)
         js_files = write_static_tree(path / "static", rng)
         total = sum(1 for f in path.joinpath("static").rglob("*") if f.is_file()) + sum(
             1
-            for f in (venvs.python(venvs.NEWEST).parents[1] / "lib").glob(
-                "python3.*/site-packages/django/contrib/admin/static/**/*"
-            )
+            for f in BENCH_VENV.glob("lib/python3.*/site-packages/django/contrib/admin/static/**/*")
             if f.is_file()
         )
-        print(f"{total} static files (Django admin's and the project's)")
-
+        print(f"{total} static files (Django admin's and the project's)", flush=True)
+        results = {}
         with seaweedfs(tmp / "seaweedfs") as s3:
-            results = {}
-            for label, settings in (("stock", "bench_stock"), ("project", "prod")):
-                project.prod_env = s3.env(s3.new_bucket())
-                first = collectstatic(project, settings)
-                unchanged = collectstatic(project, settings)
-                for js in js_files[:CHANGED]:  # the same 10 files for both, changed again
-                    js.write_text(js.read_text() + f"// {label}\n")
-                changed = collectstatic(project, settings)
-                results[label] = (first, unchanged, changed)
-                objects = len(s3.keys(project.prod_env["DJANGO_S3_BUCKET"], "static/"))
-                print(
-                    f"{label:8} first {first:6.2f} s   unchanged {unchanged:6.2f} s   "
-                    f"{CHANGED} changed {changed:6.2f} s   ({objects} objects)"
+            for rtt in rtts:
+                results[f"{rtt:g}"] = run(
+                    project, python, s3, js_files, rtt / 1000, storages, args.changed
                 )
-
-    stock, fast = results["stock"], results["project"]
-    print(
-        "speed-up  "
-        + "   ".join(
-            f"{name} {s / f:5.1f}x"
-            for name, s, f in zip(("first", "unchanged", "changed"), stock, fast, strict=True)
-        )
-    )
+    print(f"load average at the end: {os.getloadavg()}\n")
+    print(table(results))
+    if args.json:
+        args.json.write_text(json.dumps({"files": total, "results": results}, indent=1))
+    if args.svg:
+        title = f"collectstatic of {total:,} files to S3 (SeaweedFS), seconds, log scale"
+        args.svg.write_text(svg_chart(results, title))
 
 
 if __name__ == "__main__":
