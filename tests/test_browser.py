@@ -153,18 +153,19 @@ def gunicorn_over_https(project, certificate):
 )
 def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate, static_files):
     """A platform runs the app (web_server=none): static files from WhiteNoise or the bucket,
-    uploads in a private bucket behind signed links (a real S3 server, SeaweedFS)."""
+    public uploads as plain links to the bucket, private ones behind a redirect to a signed
+    link (a real S3 server, SeaweedFS)."""
     project = make_project(web_server="none", static_files=static_files, media_files="s3")
 
     bucket = bucket_url(project)
 
-    with gunicorn_over_https(project, tls_certificate) as url:
+    with gunicorn_over_https(project, tls_certificate) as url:  # migrated
+        add_user(project, {}, "alice")
         static_from = f"{bucket}/static/" if static_files == "s3" else f"{url}/static/"
-        browser = open_browser(ignore_https_errors=True)
+        browser = open_browser(ignore_https_errors=True, accept_downloads=True)
         upload_url = use_the_site(browser, url, static_from, f"{bucket}/media/")
-    # Anonymous users may read static/ only (fixtures/s3.py): the upload rendered because
-    # its link carried a valid signature.
-    assert "X-Amz-Signature=" in upload_url
+        use_private_files(browser, url, f"{bucket}/media/")
+    assert "X-Amz-Signature=" not in upload_url  # public: anonymous users may read media/
 
 
 @pytest.mark.parametrize("combo", BEHIND_A_WEB_SERVER, ids=combo_id)

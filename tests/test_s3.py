@@ -1,11 +1,12 @@
 """S3 for real: every combination with s3 in it, against SeaweedFS on 127.0.0.1, which checks
-signatures, expiry and who may read what (anonymous users may read <bucket>/static/* only).
+signatures, expiry and who may read what (anonymous users may read static/ and media/ only).
 
 Static files: collectstatic uploads hashed copies with a year-long immutable cache header,
-and the pages gunicorn renders link to them. Uploads: private objects under media/, linked
-by signed URLs that expire, never overwritten. Errors: a wrong key or a missing bucket
-stops with one clear line. And the project's collectstatic uploads only what changed,
-writes the manifest last, and fails when an upload fails."""
+and the pages gunicorn renders link to them. Public uploads: plain links under media/ that
+anyone reads; private ones: under private/, reached only through the site, which redirects
+their uploader to a link signed for a minute. Neither is ever overwritten. Errors: a wrong
+key or a missing bucket stops with one clear line. And the project's collectstatic uploads
+only what changed, writes the manifest last, and fails when an upload fails."""
 
 import json
 import re
@@ -18,8 +19,15 @@ import requests
 from tests.fixtures.s3 import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
 from tests.support import venvs
 from tests.support.app_servers import gunicorn
-from tests.support.browsing import HTTPS_PROXY_HEADERS, image_urls, png_bytes, upload_image
+from tests.support.browsing import (
+    HTTPS_PROXY_HEADERS,
+    Visitor,
+    image_urls,
+    png_bytes,
+    upload_image,
+)
 from tests.support.template import combo_id, valid_combinations
+from tests.test_private_files import DISPOSITION, NAME, PASSWORD, PDF, add_user
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +46,6 @@ ONE_STATIC_S3 = {**STATIC_S3[0].values[0]}
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 HASHED = re.compile(r"\.[0-9a-f]{12}(\.[^./]+)?$")
-SIGNED_URL_EXPIRE = 5
 
 
 def bucket_of(project):
@@ -115,35 +122,78 @@ def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_
 
 
 @pytest.mark.parametrize("combo", MEDIA_S3)
-def test_uploads_are_private_signed_expiring_and_never_overwritten(make_project, s3_server, combo):
+def test_public_uploads_are_plain_links_anyone_may_read(make_project, s3_server, combo):
     project = make_project(combo)
     bucket = bucket_of(project)
     project.manage("migrate", "--noinput", settings="prod")
     collectstatic(project)
     first, second = png_bytes((200, 30, 30)), png_bytes((30, 30, 200))
 
-    with gunicorn(project, DJANGO_S3_SIGNED_URL_EXPIRE=SIGNED_URL_EXPIRE) as url:
+    with gunicorn(project) as url:
         for image in (first, second):
             posted = upload_image(url, image, filename="same.png", headers=HTTPS_PROXY_HEADERS)
             assert posted.status_code == 302, posted.text[:2000]
-        signed_at = time.monotonic()
         newest, oldest = image_urls(url, headers=HTTPS_PROXY_HEADERS)
-        got = [requests.get(link, timeout=10) for link in (oldest, newest)]
 
     # Two objects under media/, one per upload, though both were called same.png.
     keys = s3_server.keys(bucket, "media/")
     assert len(keys) == 2 and all(k.startswith("media/uploads/") for k in keys), keys
-    assert [response.status_code for response in got] == [200, 200]
-    assert [response.content for response in got] == [first, second]
-    for link in (oldest, newest):
-        parts = urlsplit(link)
-        assert "X-Amz-Signature" in parse_qs(parts.query), link
-        assert parts.path.removeprefix(f"/{bucket}/") in keys
-        unsigned = requests.get(f"{parts.scheme}://{parts.netloc}{parts.path}", timeout=10)
-        assert unsigned.status_code == 403
+    for link, image in ((oldest, first), (newest, second)):
+        assert link.startswith(f"{s3_server.endpoint}/{bucket}/media/uploads/"), link
+        assert not urlsplit(link).query, link  # no signature: nothing to expire in a cache
+        got = requests.get(link, timeout=10)  # anonymous, as any visitor or cache
+        assert got.status_code == 200 and got.content == image
+        assert got.headers["Content-Type"] == "image/png"
+        assert got.headers["Cache-Control"].startswith("public")
 
-    time.sleep(max(0.0, signed_at + SIGNED_URL_EXPIRE + 1.5 - time.monotonic()))
-    assert requests.get(oldest, timeout=10).status_code == 403  # expired
+
+# One combination: where static files go does not change what happens to a private upload,
+# and proving the link expires takes a minute.
+@pytest.mark.parametrize("combo", MEDIA_S3[:1])
+def test_private_uploads_reach_their_uploader_through_a_signed_redirect(
+    make_project, s3_server, tls_certificate, monkeypatch, combo
+):
+    project = make_project(combo)
+    bucket = bucket_of(project)
+    project.manage("migrate", "--noinput", settings="prod")
+    collectstatic(project)
+    for user in ("alice", "bob"):
+        add_user(project, {}, user)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_certificate.cert))
+    tls = ["--certfile", tls_certificate.cert, "--keyfile", tls_certificate.key]
+
+    with gunicorn(project, *tls) as url:
+        url = url.replace("http://", "https://", 1)
+        alice, bob, anonymous = Visitor(url), Visitor(url), Visitor(url)
+        alice.log_in("alice", PASSWORD)
+        bob.log_in("bob", PASSWORD)
+        links = [alice.upload(title, png_bytes(), (NAME, PDF, "application/pdf"))
+                 for title in ("First", "Second")]  # fmt: skip
+        redirect = alice.get(links[0])
+        signed_at = time.monotonic()
+        refused, to_login = bob.get(links[0]), anonymous.get(links[0])
+
+    # Two objects under private/, nothing of them under the public media/ prefix.
+    keys = s3_server.keys(bucket, "private/")
+    assert len(keys) == 2 and all(k.startswith("private/attachments/") for k in keys), keys
+    assert not [key for key in s3_server.keys(bucket, "media/") if key.endswith(".pdf")]
+    assert all(re.fullmatch(r"/uploads/\d+/attachment/", link) for link in links), links
+
+    assert redirect.status_code == 302 and redirect.headers["Cache-Control"] == "private"
+    signed = redirect.headers["Location"]
+    parts = urlsplit(signed)
+    assert parse_qs(parts.query)["X-Amz-Expires"] == ["60"]
+    got = requests.get(signed, timeout=10)
+    assert got.status_code == 200 and got.content == PDF
+    assert got.headers["Content-Disposition"] == DISPOSITION  # the name it was uploaded under
+    assert got.headers["Cache-Control"] == "private"
+    unsigned = requests.get(f"{parts.scheme}://{parts.netloc}{parts.path}", timeout=10)
+    assert unsigned.status_code == 403 and PDF[:40] not in unsigned.content
+    assert refused.status_code == 403
+    assert to_login.status_code == 302 and "/accounts/login/" in to_login.headers["Location"]
+
+    time.sleep(max(0.0, signed_at + 60 + 1.5 - time.monotonic()))
+    assert requests.get(signed, timeout=10).status_code == 403  # expired
 
 
 def test_uploads_can_have_a_bucket_of_their_own(make_project, s3_server):

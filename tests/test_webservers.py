@@ -288,7 +288,10 @@ def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, 
             assert "sandbox" in hostile.headers["Content-Security-Policy"]
             assert hostile.headers["X-Content-Type-Options"] == "nosniff"
         else:
-            assert media_url.startswith("http") and "X-Amz-Signature=" in media_url
+            # A public upload in the bucket: a plain link, read without a key.
+            assert media_url.startswith("http") and "X-Amz-Signature=" not in media_url
+            shown = requests.get(media_url, timeout=10)
+            assert shown.status_code == 200 and shown.content == image
 
     assert "[emerg]" not in error_log(server, deployment)
 

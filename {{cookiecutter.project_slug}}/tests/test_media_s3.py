@@ -43,5 +43,11 @@ def test_a_private_file_is_a_redirect_to_a_link_signed_for_a_minute(prod_setting
     assert response.status_code == 302
     link = urlsplit(response["Location"])
     assert link.path.endswith("/private/attachments/report.pdf")
-    assert parse_qs(link.query)["X-Amz-Expires"] == ["60"]
+    query = parse_qs(link.query)
+    assert query["X-Amz-Expires"] == ["60"]
+    # The bucket answers with the download's headers, asked for in the signed link.
+    disposition = "attachment; filename=\"report.pdf\"; filename*=UTF-8''report.pdf"
+    assert query["response-content-disposition"] == [disposition]
+    assert query["response-content-type"] == ["application/pdf"]
+    assert query["response-cache-control"] == ["private"]
     assert response["Cache-Control"] == "private"
