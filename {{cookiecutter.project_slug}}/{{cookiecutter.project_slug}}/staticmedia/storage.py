@@ -9,8 +9,9 @@ reads files back from the bucket to hash the ones that CSS refers to. This stora
   cheap. Content decides, never modification times;
 - keeps in the manifest a hash of every source file it was made from: when no source
   changed, the hashed copies and the manifest are left as they are, without redoing them;
-- uploads from a pool of threads while Django goes on hashing, and hashes files from
-  their local source, never from the bucket;
+- uploads while Django goes on hashing, from two processes (botocore spends about 2 ms of
+  CPU on each request, and one process runs on one core) of 8 threads each; hashes files
+  from their local source, never from the bucket;
 - writes the manifest (staticfiles.json, which maps names to hashed names) last, and only
   when every upload succeeded. Until then the site keeps using the previous manifest, whose
   files are all still in the bucket: a failed run changes nothing a visitor sees.
@@ -20,11 +21,14 @@ A failed request stops collectstatic with a one-line message that says what to c
 
 import hashlib
 import json
+import multiprocessing
+import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote, urlsplit
 
+import boto3
 import django
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
@@ -55,11 +59,39 @@ def md5(data):
     return hashlib.md5(data, usedforsecurity=False).hexdigest()
 
 
+def error_code(error):
+    if isinstance(error, ClientError):
+        return error.response.get("Error", {}).get("Code", "")
+    return type(error).__name__
+
+
 def send_body_at_once(request, **kwargs):
     """botocore asks before sending any body ("Expect: 100-continue") and waits for the
     answer: one more round trip per upload. The body is in memory and small: just send it."""
     if "Expect" in request.headers:
         del request.headers["Expect"]
+
+
+# In each upload process: its S3 client and its threads.
+_worker = {}
+
+
+def _start_worker(session_options, client_options, threads):
+    client = boto3.Session(**session_options).client("s3", **client_options)
+    client.meta.events.register("before-sign.s3.PutObject", send_body_at_once)
+    _worker.update(client=client, threads=ThreadPoolExecutor(threads))
+
+
+def _put(bucket, key, data, params):
+    try:
+        _worker["client"].put_object(Bucket=bucket, Key=key, Body=data, **params)
+    except (BotoCoreError, ClientError) as error:
+        return error_code(error), str(error)  # exceptions do not always pickle
+
+
+def _put_batch(bucket, batch):
+    """Uploads [(key, data, params)] in the worker's threads: [(code, message) or None]."""
+    return list(_worker["threads"].map(lambda item: _put(bucket, *item), batch))
 
 
 class BucketError(CommandError):
@@ -90,39 +122,50 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, PublicS3Storage):
     Its OPTIONS are those of django-storages' S3 storages.
     """
 
-    upload_threads = 16
+    upload_processes = 2
+    upload_threads = 8  # in each process
+    batch_size = 16  # files handed to a process at a time
     _manifest_sources = None  # the fingerprint in the manifest read from the bucket
 
     def __init__(self, **options):
         self._etags = None  # name -> MD5 of what the bucket holds, from one listing
-        self._uploads = []  # (name, future) of the uploads in flight
+        self._batch = []  # (name, key, data, params) of the uploads not yet handed over
+        self._uploads = []  # (names, future) of the batches in flight
         self._sources = {}  # name -> (storage, path) of the local files, while collecting
         self._collecting = False
         self._fingerprint = None  # of the sources, as written into the manifest
         super().__init__(**options)  # reads the current manifest from the bucket
 
-    @cached_property
+    @property
     def _client(self):
-        # One client for every upload thread: boto3 clients are thread-safe, and
-        # `connection` would build a session and a client per thread, at 0.3 s of CPU each.
-        client = self.connection.meta.client
-        client.meta.events.register("before-sign.s3.PutObject", send_body_at_once)
-        return client
+        return self.connection.meta.client
 
     @cached_property
     def _executor(self):
-        return ThreadPoolExecutor(self.upload_threads, thread_name_prefix="collectstatic")
+        """The upload processes, started (with a client each) at the first upload."""
+        session = {"profile_name": self.session_profile} if self.session_profile else {
+            "aws_access_key_id": self.access_key,
+            "aws_secret_access_key": self.secret_key,
+            "aws_session_token": self.security_token,
+        }  # fmt: skip
+        client = {"region_name": self.region_name, "use_ssl": self.use_ssl, "verify": self.verify,
+                  "endpoint_url": self.endpoint_url, "config": self.client_config}  # fmt: skip
+        return ProcessPoolExecutor(
+            self.upload_processes,
+            # Forked, a process starts at once. Safe here: the processes start at the first
+            # upload, before this process runs any other thread. macOS needs "spawn".
+            multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn"),
+            initializer=_start_worker,
+            initargs=(session, client, self.upload_threads),
+        )
 
     @cached_property
     def _room(self):
-        """Bounds the files read into memory and waiting for a thread."""
-        return threading.BoundedSemaphore(self.upload_threads * 4)
+        """Bounds the batches read into memory and waiting for a process."""
+        return threading.BoundedSemaphore(self.upload_processes * 4)
 
-    def _error(self, action, error):
-        if isinstance(error, ClientError):
-            code = error.response.get("Error", {}).get("Code", "")
-        else:
-            code = type(error).__name__
+    def _error(self, action, error, code=None):
+        code = code or error_code(error)
         where = self.endpoint_url or "AWS"
         return BucketError(
             f"Could not {action} in the S3 bucket {self.bucket_name!r} at {where}: {error} "
@@ -183,34 +226,41 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, PublicS3Storage):
         if self._remote_etags().get(name) == digest:
             return
         self._remote_etags()[name] = digest
-        if name == self.manifest_name:
-            self._put(name, data, cache_control)  # last, and only after every other upload
-        else:
-            self._room.acquire()
-            future = self._executor.submit(self._put, name, data, cache_control)
-            future.add_done_callback(lambda _: self._room.release())
-            self._uploads.append((name, future))
-
-    def _put(self, name, data, cache_control):
         params = self._get_write_parameters(name)  # ContentType, object_parameters, ACL
         if cache_control:
             params["CacheControl"] = cache_control
         key = self._normalize_name(name)
-        self._client.put_object(Bucket=self.bucket_name, Key=key, Body=data, **params)
+        if name == self.manifest_name:  # last, and only after every other upload
+            self._client.put_object(Bucket=self.bucket_name, Key=key, Body=data, **params)
+            return
+        self._batch.append((name, key, data, params))
+        if len(self._batch) >= self.batch_size:
+            self._hand_over()
+
+    def _hand_over(self):
+        """Give the batch of uploads to a process."""
+        batch, self._batch = self._batch, []
+        if batch:
+            self._room.acquire()
+            work = [item[1:] for item in batch]
+            future = self._executor.submit(_put_batch, self.bucket_name, work)
+            future.add_done_callback(lambda _: self._room.release())
+            self._uploads.append(([item[0] for item in batch], future))
 
     def _wait_for_uploads(self):
+        self._hand_over()
         uploads, self._uploads = self._uploads, []
         failed = []
-        for name, future in uploads:
-            try:
-                future.result()
-            except (BotoCoreError, ClientError) as error:
-                self._remote_etags().pop(name, None)  # unknown now: a retry uploads it
-                failed.append((name, error))
+        for names, future in uploads:
+            for name, failure in zip(names, future.result(), strict=True):
+                if failure:
+                    self._remote_etags().pop(name, None)  # unknown now: a retry uploads it
+                    failed.append((name, *failure))
         if failed:
-            name, error = failed[0]
-            action = f"upload {len(failed)} of {len(uploads)} files (the first: {name})"
-            raise self._error(action, error) from error
+            name, code, message = failed[0]
+            count = sum(len(names) for names, _ in uploads)
+            action = f"upload {len(failed)} of {count} files (the first: {name})"
+            raise self._error(action, message, code)
 
     def delete(self, name):
         # While post-processing, Django deletes each hashed file before saving it again.
