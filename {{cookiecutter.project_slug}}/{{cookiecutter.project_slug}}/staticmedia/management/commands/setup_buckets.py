@@ -127,6 +127,10 @@ class Command(BaseCommand):
                 apply(found["client"], bucket, statement, rule)
             except (BotoCoreError, ClientError) as error:
                 hint = HINTS.get(error_code(error), "")
-                raise CommandError(f"Could not set up the S3 bucket {bucket!r}: {str(error).rstrip('.')}. {hint}")
+                reason = str(error).rstrip(".")
+                raise CommandError(
+                    f"Could not set up the S3 bucket {bucket!r}: {reason}. {hint}"
+                ) from None
             public = ", ".join(sorted(found["public"])) or "nothing"
-            self.stdout.write(f"{bucket}: anyone may read {public}; CORS for {rule['AllowedOrigins']}")
+            origins = rule["AllowedOrigins"]
+            self.stdout.write(f"{bucket}: anyone may read {public}; CORS for {origins}")
