@@ -25,6 +25,7 @@ KEEP_ONLY_IF = {
     "deploy": WEB_SERVER != "none",
     "config/settings/s3.py": USES_S3,
     f"{APP}/storage.py": STATIC_FILES == "s3",
+    f"{APP}/management/commands/move_media.py": MEDIA_FILES == "s3",
     f"{APP}/management/commands/setup_buckets.py": USES_S3,
     f"{APP}/deploy_checks.py": WEB_SERVER != "none",
     "tests/test_static_collected.py": STATIC_FILES != "s3",
