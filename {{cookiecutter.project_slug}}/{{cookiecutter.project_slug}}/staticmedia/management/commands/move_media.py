@@ -24,7 +24,7 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
-from django.core.files.storage import storages
+from django.core.files.storage import default_storage, storages
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 from storages.utils import clean_name
@@ -165,8 +165,9 @@ class Command(BaseCommand):
             for field in model._meta.get_fields():
                 if not isinstance(field, models.FileField):
                     continue
-                storage = field.storage
-                alias = next((a for a in SOURCES if storages[a] is storage), None)
+                storage = field.storage  # default_storage stands for STORAGES["default"]
+                alias = "default" if storage is default_storage else None
+                alias = alias or next((a for a in SOURCES if storages[a] is storage), None)
                 if alias and alias not in held:
                     held[alias] = listing(storage)
                 rows = model._default_manager.exclude(**{field.name: ""}).exclude(
