@@ -71,6 +71,15 @@ def collectstatic(project, check=True, **env):
     return project.manage("collectstatic", "--noinput", settings="prod", check=check, **env)
 
 
+def deployed(make_project, combo):
+    """A project for `combo`, migrated and collected with production settings, as a deploy
+    leaves it."""
+    project = make_project(combo)
+    project.manage("migrate", "--noinput", settings="prod")
+    collectstatic(project)
+    return project
+
+
 def no_traceback(result):
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
@@ -123,10 +132,8 @@ def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_
 
 @pytest.mark.parametrize("combo", MEDIA_S3)
 def test_public_uploads_are_plain_links_anyone_may_read(make_project, s3_server, combo):
-    project = make_project(combo)
+    project = deployed(make_project, combo)
     bucket = bucket_of(project)
-    project.manage("migrate", "--noinput", settings="prod")
-    collectstatic(project)
     first, second = png_bytes((200, 30, 30)), png_bytes((30, 30, 200))
 
     with gunicorn(project) as url:
@@ -153,10 +160,8 @@ def test_public_uploads_are_plain_links_anyone_may_read(make_project, s3_server,
 def test_private_uploads_reach_their_uploader_through_a_signed_redirect(
     make_project, s3_server, tls_certificate, monkeypatch, combo
 ):
-    project = make_project(combo)
+    project = deployed(make_project, combo)
     bucket = bucket_of(project)
-    project.manage("migrate", "--noinput", settings="prod")
-    collectstatic(project)
     for user in ("alice", "bob"):
         add_user(project, {}, user)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_certificate.cert))
@@ -253,9 +258,7 @@ def test_collectstatic_with_a_bad_bucket_or_key_stops_with_one_clear_line(
 
 @pytest.mark.parametrize("combo", MEDIA_S3[:1])
 def test_an_upload_with_a_wrong_key_fails_cleanly_and_loses_nothing(make_project, s3_server, combo):
-    project = make_project(combo)
-    project.manage("migrate", "--noinput", settings="prod")
-    collectstatic(project)
+    project = deployed(make_project, combo)
     with gunicorn(project) as url:
         assert upload_image(url, png_bytes(), headers=HTTPS_PROXY_HEADERS).status_code == 302
 
