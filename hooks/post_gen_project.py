@@ -24,6 +24,7 @@ KEEP_ONLY_IF = {
     **{f"deploy/{server}": server == WEB_SERVER for server in ("nginx", "apache")},
     "deploy": WEB_SERVER != "none",
     "config/settings/s3.py": USES_S3,
+    f"{APP}/s3.py": USES_S3,
     f"{APP}/storage.py": STATIC_FILES == "s3",
     f"{APP}/management/commands/move_media.py": MEDIA_FILES == "s3",
     f"{APP}/management/commands/setup_buckets.py": USES_S3,

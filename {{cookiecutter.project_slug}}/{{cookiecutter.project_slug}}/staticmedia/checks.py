@@ -141,7 +141,7 @@ def _upload_storages():
 def check_uploads_are_kept(app_configs, **kwargs):
     warnings = []
     for alias, storage in _upload_storages():
-        if is_s3(storage):
+        if hasattr(storage, "file_overwrite"):  # django-storages' option
             overwrites, option = storage.file_overwrite, '"file_overwrite": False'
         else:
             options = settings.STORAGES[alias].get("OPTIONS", {})
@@ -161,64 +161,28 @@ def check_uploads_are_kept(app_configs, **kwargs):
     return warnings
 
 
-def _private_overlaps():
-    """What makes a private file reachable without the site's check, in words, or None."""
-    private = storages["private"]
-    if isinstance(private, FileSystemStorage):
-        folder = _path(private.location)
-        public = {"MEDIA_ROOT": settings.MEDIA_ROOT, "STATIC_ROOT": settings.STATIC_ROOT}
-        public.update((f"STATICFILES_DIRS entry {path}", path) for path in _staticfiles_dirs())
-        for name, other in public.items():
-            if other and _overlap(folder, _path(other)):
-                return f"its folder {folder} overlaps {name}, which is served to anyone"
-    elif is_s3(private):
-        prefix = f"{private.location.strip('/')}/"
-        for alias in ("default", "staticfiles"):  # their options: no storage is created
-            options = settings.STORAGES[alias].get("OPTIONS", {})
-            public = f"{options.get('location', '').strip('/')}/".lstrip("/")
-            shared = options.get("bucket_name") == private.bucket_name
-            if shared and options.get("querystring_auth") is False and prefix.startswith(public):
-                return f"its prefix {prefix} lies in the public prefix of STORAGES[{alias!r}]"
-    return None
-
-
-@register(Tags.staticfiles)
-def check_private_uploads_stay_private(app_configs, **kwargs):
-    if "private" not in settings.STORAGES or not (reason := _private_overlaps()):
-        return []
-    return [
-        Error(
-            f"Private uploads (STORAGES['private']) can be read without the site's check: "
-            f"{reason}.",
-            hint="Keep private files apart from everything served publicly: "
-            "PRIVATE_MEDIA_ROOT outside MEDIA_ROOT and STATIC_ROOT (e.g. "
-            "/var/www/<project>/private), or in S3 a prefix of their own (private/).",
-            id="staticmedia.E006",
-        )
-    ]
-
-
-@register(Tags.staticfiles)
-def check_private_uploads_are_signed(app_configs, **kwargs):
-    storage = storages["private"] if "private" in settings.STORAGES else None
-    if not is_s3(storage):
-        return []
-    signed = storage.querystring_auth and (
-        not storage.custom_domain or getattr(storage, "cloudfront_signer", None)
+def private_files_error(reason):
+    return Error(
+        f"Private uploads (STORAGES['private']) can be read without the site's check: {reason}.",
+        hint="Keep private files apart from everything served publicly: PRIVATE_MEDIA_ROOT "
+        "outside MEDIA_ROOT and STATIC_ROOT (e.g. /var/www/<project>/private), or in S3 a "
+        "prefix of their own (private/).",
+        id="staticmedia.E006",
     )
-    if signed and storage.querystring_expire <= 60:
-        return []
-    return [
-        Warning(
-            "Private uploads in S3 are linked without a signature, or with one that lasts "
-            f"{storage.querystring_expire} s: whoever has the link can read the file.",
-            hint='Set "querystring_auth": True, "querystring_expire": 60 and "default_acl": '
-            "\"private\" in STORAGES['private']['OPTIONS'] (and no custom_domain, unless a "
-            "CloudFront signer is configured): the site checks who asks, then redirects to a "
-            "link that expires within a minute.",
-            id="staticmedia.W008",
-        )
-    ]
+
+
+@register(Tags.staticfiles)
+def check_private_folder_is_not_served(app_configs, **kwargs):
+    private = storages["private"] if "private" in settings.STORAGES else None
+    if not isinstance(private, FileSystemStorage):
+        return []  # S3: s3.py checks the prefix
+    folder = _path(private.location)
+    public = {"MEDIA_ROOT": settings.MEDIA_ROOT, "STATIC_ROOT": settings.STATIC_ROOT}
+    public.update((f"STATICFILES_DIRS entry {path}", path) for path in _staticfiles_dirs())
+    for name, other in public.items():
+        if other and _overlap(folder, _path(other)):
+            return [private_files_error(f"its folder {folder} overlaps {name}, served to anyone")]
+    return []
 
 
 @register(Tags.staticfiles, deploy=True)

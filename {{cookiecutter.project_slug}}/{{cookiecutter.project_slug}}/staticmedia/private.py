@@ -7,8 +7,8 @@ private_file_response(). Who sends the bytes:
 - with DEBUG on (runserver), Django itself;
 - on local disk in production, the web server: nginx through X-Accel-Redirect to its
   internal location, Apache through X-Sendfile (mod_xsendfile). The app's response has no
-  body, and no URL of the web server reaches the files directly;
-- in S3, the bucket: a redirect to a signed link that expires within a minute.
+  body, and no URL of the web server reaches the files directly{% if cookiecutter.media_files == "s3" %};
+- in S3, the bucket: a redirect to a signed link that expires within a minute{% endif %}.
 """
 
 import mimetypes
@@ -17,9 +17,11 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import storages
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponse{% if cookiecutter.media_files == "s3" %}, HttpResponseRedirect{% endif %}
+{%- if cookiecutter.media_files == "s3" %}
 
 from .checks import is_s3
+{%- endif %}
 
 
 def private_storage():
@@ -44,11 +46,13 @@ def private_file_response(file, filename):
         "Content-Disposition": content_disposition(filename),
         "Cache-Control": "private",
     }
+{%- if cookiecutter.media_files == "s3" %}
     if is_s3(file.storage):
         # The bucket sends these headers too: the signed link asks for them.
         asked = {f"Response{name.replace('-', '')}": value for name, value in headers.items()}
         link = file.storage.url(file.name, parameters=asked)  # expires: querystring_expire
         return HttpResponseRedirect(link, headers={"Cache-Control": "private"})
+{%- endif %}
     if settings.DEBUG or not settings.WEB_SERVER:
         response = FileResponse(file.open("rb"))
     elif settings.WEB_SERVER == "nginx":

@@ -15,7 +15,11 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
+{%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
+
+from ... import s3
 from ...checks import is_s3
+{%- endif %}
 
 SERVER_NAMES = {"nginx": "nginx", "apache": "Apache"}
 ROWS = ["storage", "source", "written to", "URL prefix", "served by", "next"]
@@ -29,35 +33,6 @@ def backend(alias):
 def web_server():
     name = getattr(settings, "WEB_SERVER", None)
     return SERVER_NAMES.get(name, name)
-
-
-def s3_prefix(storage):
-    location = storage.location.strip("/")
-    return f"{location}/" if location else ""
-
-
-def s3_place(storage):
-    where = f"the bucket {storage.bucket_name}, under {s3_prefix(storage) or 'its root'}"
-    if storage.endpoint_url:
-        where += f" (at {storage.endpoint_url})"
-    return where
-
-
-def s3_url_prefix(storage):
-    """The start of every link the storage makes, signature left out."""
-    if storage.custom_domain:
-        return f"{storage.url_protocol}//{storage.custom_domain}/{s3_prefix(storage)}"
-    client = storage.unsigned_connection.meta.client
-    params = {"Bucket": storage.bucket_name, "Key": s3_prefix(storage) or "/"}
-    return client.generate_presigned_url("get_object", Params=params)
-
-
-def s3_url_note(prefix, setting, signed=None):
-    """The storage makes the links; say whether the URL setting agrees with it."""
-    link = f"{prefix} + a signature valid {signed} s" if signed else prefix
-    if getattr(settings, setting) == prefix:
-        return f"{link} ({setting}, made by the storage)"
-    return f"{link} (made by the storage; {setting} is not used for these links)"
 
 
 def static_storage():
@@ -89,16 +64,10 @@ def static_rows():
         "storage": f"{backend('staticfiles')} (STORAGES['staticfiles'])",
         "source": f"{', '.join(sources) or 'no folder'} (STATICFILES_DIRS) and apps' static/",
     }
+{%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
     if is_s3(storage):
-        rows["written to"] = f"{s3_place(storage)}, by collectstatic; STATIC_ROOT is not used"
-        rows["URL prefix"] = s3_url_note(s3_url_prefix(storage), "STATIC_URL")
-        rows["served by"] = (
-            f"the CDN at {storage.custom_domain}, from S3"
-            if storage.custom_domain
-            else "S3, directly (public objects)"
-        )
-        rows["next"] = "run collectstatic on every deploy: it uploads new and changed files"
-        return rows
+        return s3.static_rows(storage, rows)
+{%- endif %}
 
     root = Path(settings.STATIC_ROOT) if settings.STATIC_ROOT else None
     whitenoise = WHITENOISE in settings.MIDDLEWARE
@@ -134,35 +103,14 @@ def static_rows():
     return rows
 
 
-def s3_media_rows(storage, rows, private):
-    expire = storage.querystring_expire
-    signed = storage.querystring_auth and not storage.custom_domain
-    rows["written to"] = f"{s3_place(storage)}; MEDIA_ROOT is not used"
-    prefix = s3_url_prefix(storage)
-    if private:
-        rows["URL prefix"] = (
-            f"a view of the site, which checks who asks, then redirects to {prefix} "
-            f"+ a signature valid {expire} s"
-        )
-        rows["served by"] = "S3, to the readers the site lets through"
-    else:
-        rows["URL prefix"] = s3_url_note(prefix, "MEDIA_URL", expire if signed else None)
-        rows["served by"] = "S3, to whoever holds a signed link" if signed else "S3, to anyone"
-    kept = not storage.file_overwrite and (signed and expire <= 60 if private else True)
-    rows["next"] = (
-        "nothing: uploads go to the bucket, each under its own name"
-        if kept
-        else "fix what `manage.py check` reports (staticmedia.W007, W008)"
-    )
-    return rows
-
-
 def media_rows(alias):
     """Public uploads (alias "default") or private ones ("private")."""
     storage, private = storages[alias], alias == "private"
     rows = {"storage": f"{backend(alias)} (STORAGES[{alias!r}])"}
+{%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
     if is_s3(storage):
-        return s3_media_rows(storage, rows, private)
+        return s3.media_rows(storage, rows, private)
+{%- endif %}
     if not isinstance(storage, FileSystemStorage):
         rows["served by"] = "whatever serves this custom storage's URLs"
         rows["next"] = "nothing this command can tell"
