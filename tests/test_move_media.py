@@ -158,6 +158,10 @@ def test_move_interrupted_verified_and_served(
     # --dry-run: says what it would do, changes nothing.
     dry = move(project, *sources, "--dry-run")
     assert summary(dry) == (total, 0, 0), dry.stdout
+    assert f"public uploads: {len(public)} files in {media} -> s3://{bucket}/media/" in dry.stdout
+    assert (
+        f"private uploads: {len(secret)} files in {private} -> s3://{bucket}/private/" in dry.stdout
+    )
     assert not objects(s3_server, bucket)
 
     # First run, through a link with 50 ms of round trip and 4 at a time so that it takes a

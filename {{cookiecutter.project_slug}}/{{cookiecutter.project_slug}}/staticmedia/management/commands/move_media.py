@@ -36,6 +36,7 @@ SOURCES = {
     "default": "{{ cookiecutter.__media_root }}",
     "private": "{{ cookiecutter.__private_root }}",
 }
+LABELS = {"default": "public uploads", "private": "private uploads"}
 
 
 def human(count):
@@ -94,12 +95,16 @@ class Command(BaseCommand):
         work = []  # (alias, name, path, size)
         for alias, folder in folders.items():
             if not folder.is_dir():
-                self.stderr.write(f"{folder} does not exist: no {alias} uploads to copy.")
+                self.stderr.write(f"{folder} does not exist: no {LABELS[alias]} to copy.")
                 continue
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 name = clean_name(path.relative_to(folder).as_posix())
                 work.append((alias, name, path, path.stat().st_size))
         held = {alias: listing(storages[alias]) for alias in folders}
+        for alias, folder in folders.items():
+            storage, count = storages[alias], sum(item[0] == alias for item in work)
+            where = f"s3://{storage.bucket_name}/{storage._normalize_name('x')[:-1]}"
+            self.stdout.write(f"{LABELS[alias]}: {count} files in {folder} -> {where}")
         # One client per storage, shared by the threads (boto3 clients are thread-safe).
         clients = {alias: storages[alias].connection.meta.client for alias in folders}
 
