@@ -53,6 +53,7 @@ class Project:
                 DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost,example.com",
                 DJANGO_STATIC_ROOT=str(self.var / "static"),
                 DJANGO_MEDIA_ROOT=str(self.var / "media"),
+                DJANGO_PRIVATE_MEDIA_ROOT=str(self.var / "private"),
                 DJANGO_SQLITE_PATH=str(self.var / "db.sqlite3"),
             )
             env.update(self.prod_env)
