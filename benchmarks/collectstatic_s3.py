@@ -193,8 +193,8 @@ def svg_chart(results, title):
         )
         decade *= 10 if decade >= 1 else 2
     legend = "".join(
-        f'<rect x="{left + 180 * i}" y="{y + 26}" width="12" height="12" fill="{colors[name]}"/>'
-        f'<text x="{left + 180 * i + 16}" y="{y + 37}">{LABELS[name]}</text>'
+        f'<rect x="{10 + 240 * i}" y="{y + 26}" width="12" height="12" fill="{colors[name]}"/>'
+        f'<text x="{10 + 240 * i + 16}" y="{y + 37}">{LABELS[name]}</text>'
         for i, name in enumerate(next(iter(results.values())))
     )
     height = y + 50
@@ -217,7 +217,11 @@ def main():
     parser.add_argument("--changed", action="store_true", help="also a run with 10 changed")
     parser.add_argument("--svg", type=Path, help="write a bar chart here")
     parser.add_argument("--json", type=Path, help="write the figures here")
+    parser.add_argument("--replot", type=Path, help="only the table and chart from this --json")
     args = parser.parse_args()
+    if args.replot:
+        saved = json.loads(args.replot.read_text())
+        return report(saved["files"], saved["results"], args.svg)
     # Stopped by `kill`: leave through the context managers, which stop SeaweedFS.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     rtts, storages = args.rtt or [20.0], args.storages.split(",")
@@ -244,12 +248,16 @@ def main():
                     project, python, s3, js_files, rtt / 1000, storages, args.changed
                 )
     print(f"load average at the end: {os.getloadavg()}\n")
-    print(table(results))
     if args.json:
         args.json.write_text(json.dumps({"files": total, "results": results}, indent=1))
-    if args.svg:
+    report(total, results, args.svg)
+
+
+def report(total, results, svg):
+    print(table(results))
+    if svg:
         title = f"collectstatic of {total:,} files to S3 (SeaweedFS), seconds, log scale"
-        args.svg.write_text(svg_chart(results, title))
+        svg.write_text(svg_chart(results, title))
 
 
 if __name__ == "__main__":
