@@ -78,7 +78,14 @@ def test_file_traffic_carries_no_optional_checksums(make_project, s3_server, rec
     sums = Counter(
         f"{r.method} {f.split(':')[0]}" for r in proxy.requests for f in optional_checksums(r)
     )
+    payloads = Counter(
+        "<sha256 of the body>" if len(v) == 64 else v
+        for r in proxy.requests
+        for n, v in r.headers
+        if n == "x-amz-content-sha256"
+    )
     print(f"\n{len(proxy.requests)} requests; headers sent: {heads}\nchecksums: {dict(sums)}")
+    print(f"x-amz-content-sha256: {payloads}")
     offending = {
         f"{r.method} {r.target.split('?')[0]}": found
         for r in proxy.requests
