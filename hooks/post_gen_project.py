@@ -26,6 +26,7 @@ KEEP_ONLY_IF = {
     "config/settings/s3.py": USES_S3,
     f"{APP}/s3.py": USES_S3,
     f"{APP}/storage.py": STATIC_FILES == "s3",
+    f"{APP}/s3_uploads.py": STATIC_FILES == "s3",
     f"{APP}/management/commands/move_media.py": MEDIA_FILES == "s3",
     f"{APP}/management/commands/setup_buckets.py": USES_S3,
     f"{APP}/deploy_checks.py": WEB_SERVER != "none",

@@ -8,6 +8,11 @@ from django.core.files.storage import storages
 from .checks import is_s3, private_files_error
 
 
+def error_code(error):
+    """The code S3 answered with (AccessDenied, NoSuchBucket, ...), or botocore's error."""
+    return getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
+
+
 def _prefix(storage):
     location = storage.location.strip("/")
     return f"{location}/" if location else ""

@@ -19,101 +19,32 @@ reads files back from the bucket to hash the ones that CSS refers to. This stora
 A failed request stops collectstatic with a one-line message that says what to check.
 """
 
-import hashlib
 import json
-import multiprocessing
-import sys
 import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from datetime import UTC, datetime
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
-import boto3
 import django
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 from django.core.files.base import ContentFile
-from django.core.management.base import CommandError
 from django.utils.functional import cached_property
-from storages.backends.s3 import S3StaticStorage
 from storages.utils import clean_name
+
+from .s3 import error_code
+from .s3_uploads import (
+    HINTS,
+    BucketError,
+    PublicS3Storage,
+    md5,
+    put_batch,
+    start_upload_processes,
+)
 
 # The manifest and the unhashed originals change under the same name: caches must check
 # for a new version. Hashed copies get the year-long "immutable" of object_parameters.
 REVALIDATE = "no-cache"
-
-# What to check, by the error code that S3 (or botocore) gives.
-HINTS = {
-    "NoSuchBucket": "Create the bucket, or fix its name (DJANGO_S3_BUCKET).",
-    "InvalidAccessKeyId": "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
-    "SignatureDoesNotMatch": "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
-    "403": "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
-    "AccessDenied": "Check that these credentials may read, list and write the bucket.",
-    "NoCredentialsError": "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a role.",
-    "EndpointConnectionError": "Check DJANGO_S3_ENDPOINT_URL and the network.",
-}
-
-
-def md5(data):
-    return hashlib.md5(data, usedforsecurity=False).hexdigest()
-
-
-def error_code(error):
-    if isinstance(error, ClientError):
-        return error.response.get("Error", {}).get("Code", "")
-    return type(error).__name__
-
-
-def send_body_at_once(request, **kwargs):
-    """botocore asks before sending any body ("Expect: 100-continue") and waits for the
-    answer: one more round trip per upload. The body is in memory and small: just send it."""
-    if "Expect" in request.headers:
-        del request.headers["Expect"]
-
-
-# In each upload process: its S3 client and its threads.
-_worker = {}
-
-
-def _start_worker(session_options, client_options, threads):
-    client = boto3.Session(**session_options).client("s3", **client_options)
-    client.meta.events.register("before-sign.s3.PutObject", send_body_at_once)
-    _worker.update(client=client, threads=ThreadPoolExecutor(threads))
-
-
-def _put(bucket, key, data, params):
-    try:
-        _worker["client"].put_object(Bucket=bucket, Key=key, Body=data, **params)
-    except (BotoCoreError, ClientError) as error:
-        return error_code(error), str(error)  # exceptions do not always pickle
-
-
-def _put_batch(bucket, batch):
-    """Uploads [(key, data, params)] in the worker's threads: [(code, message) or None]."""
-    return list(_worker["threads"].map(lambda item: _put(bucket, *item), batch))
-
-
-class BucketError(CommandError):
-    """A request to the bucket failed. A CommandError, so that collectstatic prints this
-    message alone instead of a traceback."""
-
-
-class PublicS3Storage(S3StaticStorage):
-    """Public objects, linked without a signature."""
-
-    def url(self, name, parameters=None, expire=None, http_method=None):
-        # botocore builds each URL as it would a request (about half a millisecond), and
-        # hashing CSS asks for one URL per url(...) in it: tens of thousands for Django's
-        # admin and a few libraries. Unsigned URLs differ only by their key.
-        if self.custom_domain or parameters or expire or http_method:
-            return super().url(name, parameters, expire, http_method)  # no botocore
-        return self._bucket_url + quote(self._normalize_name(clean_name(name)), safe="/~")
-
-    @cached_property
-    def _bucket_url(self):
-        """What every unsigned URL starts with, as botocore builds it (ends with /)."""
-        return super().url("x").removesuffix(self._normalize_name("x"))
 
 
 class FastS3ManifestStaticStorage(ManifestFilesMixin, PublicS3Storage):
@@ -143,21 +74,7 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, PublicS3Storage):
     @cached_property
     def _executor(self):
         """The upload processes, started (with a client each) at the first upload."""
-        session = {"profile_name": self.session_profile} if self.session_profile else {
-            "aws_access_key_id": self.access_key,
-            "aws_secret_access_key": self.secret_key,
-            "aws_session_token": self.security_token,
-        }  # fmt: skip
-        client = {"region_name": self.region_name, "use_ssl": self.use_ssl, "verify": self.verify,
-                  "endpoint_url": self.endpoint_url, "config": self.client_config}  # fmt: skip
-        return ProcessPoolExecutor(
-            self.upload_processes,
-            # Forked, a process starts at once. Safe here: the processes start at the first
-            # upload, before this process runs any other thread. macOS needs "spawn".
-            multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn"),
-            initializer=_start_worker,
-            initargs=(session, client, self.upload_threads),
-        )
+        return start_upload_processes(self, self.upload_processes, self.upload_threads)
 
     @cached_property
     def _room(self):
@@ -243,7 +160,7 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, PublicS3Storage):
         if batch:
             self._room.acquire()
             work = [item[1:] for item in batch]
-            future = self._executor.submit(_put_batch, self.bucket_name, work)
+            future = self._executor.submit(put_batch, self.bucket_name, work)
             future.add_done_callback(lambda _: self._room.release())
             self._uploads.append(([item[0] for item in batch], future))
 

@@ -21,6 +21,8 @@ from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 from storages.backends.s3 import S3Storage
 
+from ...s3 import error_code
+
 SID, RULE_ID = "PublicRead", "site"
 HINTS = {
     "NoSuchBucket": "Create the bucket (or fix DJANGO_S3_BUCKET), then run setup_buckets again.",
@@ -30,10 +32,6 @@ HINTS = {
     "NotImplemented": "This service does not support that call: set the bucket up in its "
     "console, as the README's table of S3 services says.",
 }
-
-
-def error_code(error):
-    return getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
 
 
 def buckets():
