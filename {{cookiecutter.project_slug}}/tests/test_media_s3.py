@@ -25,6 +25,14 @@ def test_private_uploads_are_signed_for_a_minute_under_a_prefix_of_their_own(pro
     assert options["location"] == "private"
 
 
+def test_private_uploads_can_have_a_bucket_of_their_own(monkeypatch, request):
+    monkeypatch.setenv("DJANGO_S3_PRIVATE_BUCKET", "private-bucket")
+    storages = request.getfixturevalue("prod_settings").STORAGES
+
+    assert storages["private"]["OPTIONS"]["bucket_name"] == "private-bucket"
+    assert storages["default"]["OPTIONS"]["bucket_name"] == "test-bucket"
+
+
 def test_no_upload_is_ever_overwritten(prod_settings):
     for alias in ("default", "private"):
         assert prod_settings.STORAGES[alias]["OPTIONS"]["file_overwrite"] is False

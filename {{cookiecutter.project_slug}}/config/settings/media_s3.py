@@ -8,9 +8,13 @@ file_overwrite is off: a second "photo.jpg" is stored as "photo_<random>.jpg" in
 replacing the first.
 """
 
+from .base import env
 from .s3 import bucket_name, bucket_url, s3_options
 
 _bucket = bucket_name("DJANGO_S3_MEDIA_BUCKET")
+# Services that make a bucket public as a whole (Cloudflare R2, Backblaze B2) need one of
+# its own for private uploads.
+_private_bucket = env("DJANGO_S3_PRIVATE_BUCKET", default=None) or _bucket
 # MEDIA_ROOT (base.py) is not used in production: the storages write to the bucket.
 MEDIA_URL = f"{bucket_url(_bucket)}media/"
 
@@ -30,7 +34,7 @@ private_storage = {
     "BACKEND": "storages.backends.s3.S3Storage",
     "OPTIONS": {
         **s3_options,
-        "bucket_name": _bucket,
+        "bucket_name": _private_bucket,
         "location": "private",
         "file_overwrite": False,
         "default_acl": "private",
