@@ -33,14 +33,7 @@ from django.utils.functional import cached_property
 from storages.utils import clean_name
 
 from .s3 import error_code
-from .s3_uploads import (
-    HINTS,
-    BucketError,
-    PublicS3Storage,
-    md5,
-    put_batch,
-    start_upload_processes,
-)
+from .s3_uploads import HINTS, BucketError, PublicS3Storage, md5, put_batch, start_upload_processes
 
 # The manifest and the unhashed originals change under the same name: caches must check
 # for a new version. Hashed copies get the year-long "immutable" of object_parameters.
