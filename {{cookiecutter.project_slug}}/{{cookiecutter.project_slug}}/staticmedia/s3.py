@@ -13,6 +13,18 @@ def error_code(error):
     return getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
 
 
+def etags(storage):
+    """name -> MD5 of every object under the storage's location, from one listing: S3 gives
+    the MD5 of an object uploaded in one piece as its ETag."""
+    prefix = storage._normalize_name("x").removesuffix("x")
+    pages = storage.connection.meta.client.get_paginator("list_objects_v2")
+    return {
+        item["Key"].removeprefix(prefix): item["ETag"].strip('"')
+        for page in pages.paginate(Bucket=storage.bucket_name, Prefix=prefix)
+        for item in page.get("Contents", [])
+    }
+
+
 def _prefix(storage):
     location = storage.location.strip("/")
     return f"{location}/" if location else ""

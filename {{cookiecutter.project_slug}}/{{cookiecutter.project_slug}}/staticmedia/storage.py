@@ -32,7 +32,7 @@ from django.core.files.base import ContentFile
 from django.utils.functional import cached_property
 from storages.utils import clean_name
 
-from .s3 import error_code
+from .s3 import error_code, etags
 from .s3_uploads import HINTS, BucketError, PublicS3Storage, md5, put_batch, start_upload_processes
 
 # The manifest and the unhashed originals change under the same name: caches must check
@@ -96,16 +96,10 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, PublicS3Storage):
     def _remote_etags(self):
         """Every object under `location` and the MD5 of its content, from one listing."""
         if self._etags is None:
-            prefix = f"{self.location}/" if self.location else ""
-            etags = {}
             try:
-                pages = self._client.get_paginator("list_objects_v2")
-                for page in pages.paginate(Bucket=self.bucket_name, Prefix=prefix):
-                    for item in page.get("Contents", []):
-                        etags[item["Key"].removeprefix(prefix)] = item["ETag"].strip('"')
+                self._etags = etags(self)
             except (BotoCoreError, ClientError) as error:
                 raise self._error("list the files", error) from error
-            self._etags = etags
         return self._etags
 
     def exists(self, name):

@@ -30,6 +30,7 @@ from django.db import models
 from storages.utils import clean_name
 
 from ...checks import is_s3
+from ...s3 import etags
 
 # Where the local settings (media_local.py) kept public and private uploads, by default.
 SOURCES = {
@@ -44,17 +45,6 @@ def human(count):
         if count < 1000 or unit == "GB":
             return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
         count /= 1000
-
-
-def listing(storage):
-    """name -> ETag (without quotes) of every object under the storage's location."""
-    prefix = storage._normalize_name("x").removesuffix("x")
-    pages = storage.connection.meta.client.get_paginator("list_objects_v2")
-    return {
-        item["Key"].removeprefix(prefix): item["ETag"].strip('"')
-        for page in pages.paginate(Bucket=storage.bucket_name, Prefix=prefix)
-        for item in page.get("Contents", [])
-    }
 
 
 def md5_of(path):
@@ -100,7 +90,7 @@ class Command(BaseCommand):
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 name = clean_name(path.relative_to(folder).as_posix())
                 work.append((alias, name, path, path.stat().st_size))
-        held = {alias: listing(storages[alias]) for alias in folders}
+        held = {alias: etags(storages[alias]) for alias in folders}
         for alias, folder in folders.items():
             storage, count = storages[alias], sum(item[0] == alias for item in work)
             where = f"s3://{storage.bucket_name}/{storage._normalize_name('x')[:-1]}"
@@ -174,7 +164,7 @@ class Command(BaseCommand):
                 alias = "default" if storage is default_storage else None
                 alias = alias or next((a for a in SOURCES if storages[a] is storage), None)
                 if alias and alias not in held:
-                    held[alias] = listing(storage)
+                    held[alias] = etags(storage)
                 rows = model._default_manager.exclude(**{field.name: ""}).exclude(
                     **{f"{field.name}__isnull": True}
                 )
