@@ -10,7 +10,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(nginx apache2 libapache2-mod-wsgi-py3 python3-venv chromium chromium-driver postgresql wrk)
+# One list, one package a line, with what it is for.
+mapfile -t APT_PACKAGES < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' -e 's/[[:space:]]//g' scripts/debian-packages.txt)
 missing=()
 if command -v dpkg-query >/dev/null; then
     for package in "${APT_PACKAGES[@]}"; do

@@ -133,6 +133,9 @@ def mod_wsgi_python():
     executable = Path(f"/usr/bin/python{version}")
     if not running_python(executable, version):
         return None, f"mod_wsgi embeds Python {version}, but {executable} does not run"
+    # Debian's Python makes a venv only with its ensurepip, which python3-venv installs.
+    if not Path(f"/usr/lib/python{version}/ensurepip").is_dir():
+        return None, f"{executable} cannot make a venv (Debian: python3-venv)"
     return executable, None
 
 
