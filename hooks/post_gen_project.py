@@ -4,6 +4,7 @@ Every file is rendered by cookiecutter from the answers; this hook only deletes.
 nothing random and reads no network, so `cruft update` regenerates identical files.
 """
 
+import shlex
 import shutil
 from pathlib import Path
 
@@ -13,6 +14,14 @@ STATIC_FILES = "{{ cookiecutter.static_files }}"
 MEDIA_FILES = "{{ cookiecutter.media_files }}"
 EXAMPLE_APP = "{{ cookiecutter.example_app }}" == "yes"
 
+DATABASE = "{{ cookiecutter.database }}"
+# PostgreSQL needs its address before `migrate`: .env is read in development.
+DATABASE_STEPS = {
+    "postgresql": [
+        f"echo 'DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/{SLUG}' > .env"
+        "  # your database; the tests create test_<name> beside it (USER needs CREATEDB)"
+    ],
+}.get(DATABASE, [])
 USES_S3 = "s3" in (STATIC_FILES, MEDIA_FILES)
 APP = Path(SLUG, "staticmedia")
 
@@ -25,6 +34,7 @@ KEEP_ONLY_IF = {
     "deploy": WEB_SERVER != "none",
     "config/settings/s3.py": USES_S3,
     f"{APP}/s3.py": USES_S3,
+    **{f"{APP}/private_{choice}.py": choice == MEDIA_FILES for choice in ("local", "s3")},
     f"{APP}/storage.py": STATIC_FILES == "s3",
     f"{APP}/s3_uploads.py": STATIC_FILES == "s3",
     f"{APP}/management/commands/move_media.py": MEDIA_FILES == "s3",
@@ -34,6 +44,7 @@ KEEP_ONLY_IF = {
     "tests/test_static_s3.py": STATIC_FILES == "s3",
     "tests/test_media_s3.py": MEDIA_FILES == "s3",
     "tests/test_checks_s3.py": USES_S3,  # needs django-storages installed
+    "tests/test_s3_urls.py": USES_S3,
     "tests/test_staticmedia_s3.py": USES_S3,
     "tests/test_deploy_files.py": WEB_SERVER != "none",
     "tests/test_checks_deploy.py": WEB_SERVER != "none",
@@ -53,14 +64,17 @@ def main():
             shutil.rmtree(path)
         else:
             path.unlink()
-    print(
-        f"\nCreated {SLUG}/. Next steps:\n"
-        f"  cd {SLUG}\n"
-        "  python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'\n"
-        "  .venv/bin/python manage.py migrate\n"
-        "  .venv/bin/python manage.py runserver\n"
-        "README.md explains where static and media files live, in development and in production.\n"
-    )
+    # Where the project is, whatever folder `-o` named: the hook runs inside it.
+    where = shlex.quote(str(Path.cwd()))
+    steps = [
+        f"cd {where}",
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[dev]'",
+        *DATABASE_STEPS,
+        ".venv/bin/python manage.py migrate",
+        ".venv/bin/python manage.py runserver",
+    ]
+    print(f"\nCreated {where}. Next steps:", *(f"  {step}" for step in steps), sep="\n")
+    print("README.md explains where static and media files live, in development and in production.")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,10 @@ SHADOWED = {
 SLUG_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 LABEL = r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?"
 HOST_RE = re.compile(r"^(?=.{1,253}$)(" + LABEL + r"\.)*" + LABEL + "$")
-EMAIL_RE = re.compile(r"^[^@\s\"]+@[^@\s\"]+\.[^@\s\"]+$")
+EMAIL_RE = re.compile(r"^[^@\s\"\\]+@[^@\s\"\\]+\.[^@\s\"\\]+$")
+# Text answers go into pyproject.toml strings as they are: these would end or escape one.
+UNQUOTABLE = re.compile(r'["\\\x00-\x1f\x7f]')
+TEXT_ANSWERS = ("project_name", "description", "author_name")
 
 
 def slug_errors(slug):
@@ -65,6 +68,12 @@ def text_errors(answers):
             f"domain_name {answers['domain_name']!r} is not a host name: "
             "use something like 'example.com' (no scheme, port or path)."
         )
+    for key in TEXT_ANSWERS:
+        if match := UNQUOTABLE.search(answers[key]):
+            errors.append(
+                f"{key} {answers[key]!r} holds {match[0]!r}, which pyproject.toml would need "
+                "escaped: leave it out, or use typographic quotes (“ ”) or a slash instead."
+            )
     if not EMAIL_RE.match(answers["author_email"]):
         errors.append(f"author_email {answers['author_email']!r} is not an email address.")
     return errors

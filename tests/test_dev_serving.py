@@ -1,4 +1,8 @@
-"""Development serving for real: runserver serves static and media; DEBUG off serves no media."""
+"""Development serving for real: runserver serves static and media; DEBUG off serves no media;
+what development writes stays out of git."""
+
+import subprocess
+from pathlib import Path
 
 import pytest
 import requests
@@ -46,3 +50,26 @@ def test_with_debug_off_django_does_not_serve_media(make_project):
     # Stored where production keeps uploads, but not served: that is the web server's job.
     assert (project.var / "media" / media_url.removeprefix("/media/")).read_bytes() == image
     assert media.status_code == 404
+
+
+def test_what_development_writes_is_git_ignored(make_project):
+    project = make_project()
+    printed = project.manage("shell", "-c", (
+        "from django.conf import settings as s; from django.core.files.storage import storages; "
+        "print(s.MEDIA_ROOT, storages['private'].location, s.DATABASES['default']['NAME'])"
+    )).stdout.split()  # fmt: skip
+    media, private, database = map(Path, printed)
+    subprocess.run(["git", "init", "-q"], cwd=project.path, check=True)
+    written = [media / "uploads/photo.png", private / "attachments/report.pdf", database]
+    for path in written:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"user data")
+
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=project.path, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+
+    for path in written:
+        assert path.is_relative_to(project.path)  # all inside the checkout, so git sees them
+        assert str(path.relative_to(project.path)) not in status, status

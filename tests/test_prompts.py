@@ -3,12 +3,17 @@
 A refused run must leave nothing behind in the output folder.
 """
 
+import json
+import re
+
 import pytest
 from cookiecutter.exceptions import FailedHookException
 
+from tests.support import venvs
 from tests.support.template import (
     CHOICES,
     COOKIECUTTER_JSON,
+    DEFAULTS,
     all_combinations,
     combo_id,
     refusal,
@@ -16,6 +21,12 @@ from tests.support.template import (
 )
 
 COMBINATIONS = list(all_combinations())
+# Between them, every optional module a render can have.
+VARIETY = [
+    {},
+    {"database": "postgresql", "media_files": "s3", "web_server": "apache"},
+    {"static_files": "s3", "web_server": "none", "media_files": "s3"},
+]
 
 
 def assert_refused(tmp_path, capfd, answers, message):
@@ -57,6 +68,10 @@ BAD_ANSWERS = [
     ({"domain_name": "example.com/path"}, "is not a host name"),
     ({"domain_name": "exa mple.com"}, "is not a host name"),
     ({"author_email": "nobody"}, "is not an email address"),
+    ({"author_email": "a\\b@example.com"}, "is not an email address"),
+    ({"description": 'Says "hi"'}, "description 'Says \"hi\"' holds '\"'"),
+    ({"author_name": "A\\B"}, "author_name 'A\\\\B' holds '\\\\'"),
+    ({"description": "two\nlines"}, "description 'two\\nlines' holds '\\n'"),
 ]
 
 
@@ -78,3 +93,36 @@ def test_every_prompt_has_help_text():
     assert sorted(prompts) == sorted(variables)
     for key, values in CHOICES.items():
         assert sorted(set(prompts[key]) - {"__prompt__"}) == sorted(values), key
+
+
+def django_settings():
+    """The names of Django's own settings, read from the newest Django line's source."""
+    (source,) = (
+        venvs.python(venvs.NEWEST)
+        .parents[1]
+        .glob("lib/*/site-packages/django/conf/global_settings.py")
+    )
+    return set(re.findall(r"^([A-Z][A-Z0-9_]*) =", source.read_text(), re.MULTILINE))
+
+
+def test_prompt_help_names_only_settings_the_project_has(rendered):
+    # e.g. "goes into ADMINS" in a project that never sets ADMINS.
+    helps = json.dumps(COOKIECUTTER_JSON["__prompts__"])
+    named = {
+        word
+        for word in re.findall(r"\b[A-Z][A-Z0-9_]{3,}\b", helps)
+        if "_" in word or word in django_settings()
+    }
+    projects = [rendered({**DEFAULTS, **combo}) for combo in VARIETY]
+    texts = "".join(
+        path.read_text()
+        for project in projects
+        for path in [*project.rglob("config/settings/*.py"), project / ".env.example"]
+    )
+    assert named and {word for word in named if word not in texts} == set()
+
+
+def test_media_files_help_says_how_uploads_are_linked():
+    help_ = COOKIECUTTER_JSON["__prompts__"]["media_files"]["s3"]
+    # What media_s3.py does: public uploads unsigned, private ones signed for 60 s.
+    assert "public uploads as plain links" in help_ and "signed for a minute" in help_

@@ -1,8 +1,11 @@
-"""README's commands work as written: the try-it command starts a working project, and CI
-runs exactly the test command that README gives."""
+"""What a newcomer is told to run works as written: README's try-it command starts a working
+project, CI runs exactly the test command that README gives, and the next steps printed
+after generation start the project wherever `-o` put it."""
 
 import re
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import requests
@@ -50,3 +53,35 @@ def test_try_command_generates_and_starts_the_default_project(tmp_path):
 
     assert home.status_code == 200 and "/static/css/site.css" in home.text
     assert css.status_code == 200 and b"font-family" in css.content
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database", ["sqlite", "postgresql"])
+def test_next_steps_printed_after_generation_work_as_written(request, tmp_path, database):
+    here, elsewhere = tmp_path / "here", tmp_path / "projects"
+    here.mkdir()
+    cookiecutter = Path(sys.executable).parent / "cookiecutter"
+    printed = subprocess.run(
+        [cookiecutter, "--no-input", "-o", elsewhere, REPO, f"database={database}"],
+        cwd=here, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    steps = re.search(r"Next steps:\n((?:  .+\n)+)", printed)[1].splitlines()
+    steps = [step.strip() for step in steps]
+    assert steps[0] == f"cd {elsewhere / 'my_project'}"
+    assert steps[-1].endswith("manage.py runserver")
+    if database == "postgresql":
+        (address,) = (step for step in steps if "DATABASE_URL=" in step)
+        assert steps.index(address) < steps.index(".venv/bin/python manage.py migrate")
+        assert "CREATEDB" in address  # what the project's tests need of the database user
+        placeholder = re.search(r"postgres://\S+?(?=')", address)[0]
+        # The one change besides the port: the database made for this test.
+        url = request.getfixturevalue("postgres").create_database()
+        steps[steps.index(address)] = address.replace(placeholder, url)
+    port = free_port()
+    script = "\n".join(["set -e", *steps]) + f" 127.0.0.1:{port} --noreload"
+
+    with running(["bash", "-c", script], port=port, log_path=tmp_path / "steps.log",
+                 cwd=here, timeout=300):  # fmt: skip
+        home = requests.get(f"http://127.0.0.1:{port}/", timeout=10)
+
+    assert home.status_code == 200 and "/static/css/site.css" in home.text

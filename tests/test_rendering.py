@@ -3,11 +3,12 @@
 import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from tests.support.template import combo_id, valid_combinations
+from tests.support.template import combo_id, render, valid_combinations
 
 RUFF = Path(sys.executable).parent / "ruff"
 TEXT_SUFFIXES = {
@@ -86,3 +87,22 @@ def test_no_secret_is_rendered_and_development_secrets_are_git_ignored(project):
     assert not (project / ".env").exists() and not (project / ".dev-secret-key").exists()
     ignored = (project / ".gitignore").read_text().splitlines()
     assert ".env" in ignored and ".dev-secret-key" in ignored
+
+
+def test_any_text_answer_the_hook_accepts_renders_to_valid_files(tmp_path):
+    answers = {
+        "project_name": "Zoë's 100% “Site”",
+        "project_slug": "zoes_site",
+        "description": "Ünïcødé, 'single quotes', “typographic” ones, 50% and a/slash",
+        "author_name": "Zoë O'Brien-Łukasz",
+    }
+    project = render(tmp_path, **answers)
+
+    metadata = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    assert metadata["description"] == answers["description"]
+    assert metadata["authors"][0]["name"] == answers["author_name"]
+    assert answers["project_name"] in (project / "README.md").read_text()
+    for unit in (project / "deploy" / "systemd").iterdir():
+        # systemd reads % as the start of a specifier: %% is a percent sign.
+        (description,) = re.findall(r"^Description=(.*)", unit.read_text(), re.MULTILINE)
+        assert description.startswith(answers["project_name"].replace("%", "%%") + ": ")

@@ -164,4 +164,9 @@ def test_a_site_that_cannot_send_private_files(use_settings, prod_settings, tmp_
 
     assert [message.id for message in found] == ["staticmedia.W011"]
     assert "PRIVATE_MEDIA_ROOT is '{{ cookiecutter.__private_root }}'" in found[0].msg
+{%- if cookiecutter.web_server == "nginx" %}
+    assert "lacks an `internal` location {{ cookiecutter.__private_internal_url }} with" in found[0].msg
+{%- else %}
+    assert "lacks `XSendFile On` and `XSendFilePath {{ cookiecutter.__private_root }}/`" in found[0].msg
+{%- endif %}
 {%- endif %}

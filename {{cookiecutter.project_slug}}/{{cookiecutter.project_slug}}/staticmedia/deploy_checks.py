@@ -147,7 +147,7 @@ def check_deploy_site_sends_private_files(app_configs, **kwargs):
     return [
         Warning(
             f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {str(root)!r}), but "
-            f"{name} has no {wanted}: their downloads would fail.",
+            f"{name} lacks {wanted}: their downloads would fail.",
             hint=f"Add {wanted} to {name} (the generated site has it), or change "
             "PRIVATE_MEDIA_ROOT.",
             id="staticmedia.W011",

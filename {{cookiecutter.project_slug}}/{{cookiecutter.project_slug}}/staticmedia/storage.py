@@ -78,8 +78,8 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, PublicS3Storage):
         code = code or error_code(error)
         where = self.endpoint_url or "AWS"
         return BucketError(
-            f"Could not {action} in the S3 bucket {self.bucket_name!r} at {where}: {error} "
-            + HINTS.get(code, "")
+            f"Could not {action} in the S3 bucket {self.bucket_name!r} at {where}: "
+            + " ".join(filter(None, [f"{str(error).rstrip('.')}.", HINTS.get(code)]))
         )
 
     # What the bucket holds ------------------------------------------------------------
