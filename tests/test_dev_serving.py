@@ -57,7 +57,7 @@ def test_what_development_writes_is_git_ignored(make_project):
     printed = project.manage("shell", "-c", (
         "from django.conf import settings as s; from django.core.files.storage import storages; "
         "print(s.MEDIA_ROOT, storages['private'].location, s.DATABASES['default']['NAME'])"
-    )).stdout.split()  # fmt: skip
+    )).stdout.splitlines()[-1].split()  # fmt: skip
     media, private, database = map(Path, printed)
     subprocess.run(["git", "init", "-q"], cwd=project.path, check=True)
     written = [media / "uploads/photo.png", private / "attachments/report.pdf", database]
