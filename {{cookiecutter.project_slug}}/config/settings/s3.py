@@ -5,6 +5,8 @@ from the environment, or uses the instance/task role when they are absent.
 https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
 """
 
+import boto3
+import botocore
 from botocore.config import Config
 
 from .base import env
@@ -40,5 +42,17 @@ def bucket_url(bucket, custom_domain=None):
     """The URL that objects of `bucket` are linked under (before the location prefix)."""
     if custom_domain:
         return f"https://{custom_domain}/"
-    endpoint = s3_options["endpoint_url"] or f"https://s3.{s3_options['region_name']}.amazonaws.com"
-    return f"{endpoint.rstrip('/')}/{bucket}/"
+    # Made as the storages make their links: botocore picks the host from the region, the
+    # addressing style, the bucket's name and AWS_* variables or ~/.aws/config (dual-stack,
+    # FIPS, us-east-1's global or regional endpoint), which a table here would miss.
+    # Unsigned, the client reads no credentials and sends no request. boto3's default
+    # session loads the S3 model once per process (about 0.1 s); later clients take ~5 ms.
+    unsigned = s3_options["client_config"].merge(Config(signature_version=botocore.UNSIGNED))
+    client = boto3.client(
+        "s3",
+        region_name=s3_options["region_name"],
+        endpoint_url=s3_options["endpoint_url"],
+        config=unsigned,
+    )
+    link = client.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "x"})
+    return link.removesuffix("x")
