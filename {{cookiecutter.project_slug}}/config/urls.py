@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import {% if cookiecutter.example_app == "yes" %}include, {% endif %}path
 from django.views.generic import TemplateView
 
+from {{ cookiecutter.project_slug }}.staticmedia.private import private_file
+
 urlpatterns = [
     path("", TemplateView.as_view(template_name="home.html"), name="home"),
 {%- if cookiecutter.example_app == "yes" %}
@@ -11,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
 {%- endif %}
     path("admin/", admin.site.urls),
+    # Every private file's url (STORAGES["private"]): the site checks who asks, then sends it.
+    path("private/<path:name>", private_file, name="private_file"),
 ]
 
 if settings.DEBUG:

@@ -1,6 +1,12 @@
+import importlib
+
+import pytest
 from django.conf import settings
+from django.contrib.auth.models import Permission, User
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
+
+from {{ cookiecutter.project_slug }}.staticmedia.private import _may_read
 
 
 def test_upload_is_saved_under_media_root_and_linked_under_media_url():
@@ -18,3 +24,27 @@ def test_two_uploads_with_the_same_name_are_both_kept():
     assert first != second
     assert default_storage.open(first).read() == b"first"
     assert default_storage.open(second).read() == b"second"
+
+
+@pytest.mark.parametrize("module", ["dev", "prod", "test"])
+def test_a_private_file_url_is_the_site_check(module, use_settings, request):
+    if module == "prod":
+        use_settings(request.getfixturevalue("prod_settings"))
+    else:
+        use_settings(importlib.import_module(f"config.settings.{module}"))
+    url = storages["private"].url("attachments/2026/05/report März.pdf")
+    assert url == "/private/attachments/2026/05/report%20M%C3%A4rz.pdf"
+
+
+def test_a_model_without_can_download_lets_staff_who_may_view_it_read_its_private_files(db):
+    row = User.objects.create_user("row")  # a model with no can_download() of its own
+    staff = User.objects.create_user("staff", is_staff=True)
+    viewer = User.objects.create_user("viewer")
+    view_user = Permission.objects.get(codename="view_user", content_type__app_label="auth")
+    viewer.user_permissions.add(view_user)
+
+    assert not _may_read(row, staff)  # staff, but may not view the model in the admin
+    assert not _may_read(row, viewer)  # may view it, but not staff: no admin at all
+    staff.user_permissions.add(view_user)
+    assert _may_read(row, User.objects.get(pk=staff.pk))  # a fresh copy: perms are cached
+    assert _may_read(row, User.objects.create_superuser("admin"))

@@ -1,7 +1,10 @@
 import io
-{%- if cookiecutter.web_server == "nginx" %}
-from urllib.parse import quote
+import re
+from html import unescape
+{%- if cookiecutter.media_files == "local" and cookiecutter.web_server == "apache" %}
+from pathlib import Path
 {%- endif %}
+from urllib.parse import parse_qs, {% if cookiecutter.media_files == "local" and cookiecutter.web_server == "nginx" %}quote, unquote, {% endif %}urlsplit
 
 import pytest
 from django.conf import settings
@@ -83,62 +86,104 @@ def test_a_private_attachment_is_stored_outside_media_root(attachment):
     assert not any(settings.MEDIA_ROOT.rglob(path.name))
 
 
+def sent(response, file):
+    """The bytes a reader of `response` gets for the private `file`: what the web server
+    sends from the file the app's answer names, or the app's own body."""
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+{%- if cookiecutter.media_files == "local" and cookiecutter.web_server == "nginx" %}
+    # nginx sends the bytes from its internal location; the app's answer has none.
+    assert body == b""
+    internal = settings.PRIVATE_MEDIA_INTERNAL_URL + file.name
+    assert response["X-Accel-Redirect"] == quote(internal)
+    name = unquote(response["X-Accel-Redirect"]).removeprefix(settings.PRIVATE_MEDIA_INTERNAL_URL)
+    return (settings.PRIVATE_MEDIA_ROOT / name).read_bytes()
+{%- elif cookiecutter.media_files == "local" and cookiecutter.web_server == "apache" %}
+    # Apache (mod_xsendfile) sends the bytes; the app's answer has none.
+    assert body == b""
+    path = settings.PRIVATE_MEDIA_ROOT / file.name
+    assert response["X-Sendfile"].encode("latin-1") == str(path).encode()
+    return Path(response["X-Sendfile"].encode("latin-1").decode()).read_bytes()
+{%- else %}
+    return body
+{%- endif %}
+
+
 def test_the_list_links_to_the_site_and_says_who_may_download(client, attachment):
     page = client.get(reverse("uploads:list")).content.decode()
-    assert reverse("uploads:attachment", args=[attachment.pk]) in page
-    assert attachment.attachment.name not in page  # never a link to the storage
+    # The file's url: the site's check, never a link to the storage.
+    url = attachment.attachment.url
+    assert f'<a class="attachment" href="{url}">' in page
+    assert urlsplit(url).path.startswith("/private/")
+    assert settings.MEDIA_URL + attachment.attachment.name not in page
+    assert str(settings.PRIVATE_MEDIA_ROOT) not in page
+{%- if cookiecutter.media_files == "local" and cookiecutter.web_server == "nginx" %}
+    assert settings.PRIVATE_MEDIA_INTERNAL_URL not in page
+{%- endif %}
     assert "only the person who uploaded one, and staff, can download it" in page
 
 
 def test_an_anonymous_visitor_is_sent_to_log_in(client, attachment):
     client.logout()
-    url = reverse("uploads:attachment", args=[attachment.pk])
+    url = attachment.attachment.url
     response = client.get(url)
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('login')}?next={url}"
+    location = urlsplit(response["Location"])
+    assert location.path == reverse("login")
+    assert parse_qs(location.query) == {"next": [url]}
+    assert PDF not in response.content
 
 
 def test_another_user_is_refused(client, attachment):
     client.force_login(User.objects.create_user("someone else"))
-    response = client.get(reverse("uploads:attachment", args=[attachment.pk]))
+    response = client.get(attachment.attachment.url)
     assert response.status_code == 403
     assert PDF not in response.content
+
+
+def test_a_name_no_upload_holds_is_refused_like_one_the_reader_may_not_read(client, attachment):
+    missing = attachment.attachment.url.replace("attachments/", "attachments/missing-")
+    assert client.get(missing).status_code == 403
+    client.logout()
+    assert client.get(missing)["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.parametrize("reader", ["owner", "staff"])
 def test_the_uploader_and_staff_get_the_file_under_its_name(client, attachment, reader):
     if reader == "staff":
         client.force_login(User.objects.create_user("staff", is_staff=True))
-    response = client.get(reverse("uploads:attachment", args=[attachment.pk]))
+    response = client.get(attachment.attachment.url)
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
+    # Django's content_disposition_header: the exact name, in UTF-8 (RFC 6266's filename*).
     assert response["Content-Disposition"] == (
-        "attachment; filename=\"Bericht Marz 2026 'v2'.pdf\"; "
-        "filename*=UTF-8''Bericht%20M%C3%A4rz%202026%20%22v2%22.pdf"
+        "attachment; filename*=utf-8''Bericht%20M%C3%A4rz%202026%20%22v2%22.pdf"
     )
     assert response["Cache-Control"] == "private"
-    body = b"".join(response.streaming_content) if response.streaming else response.content
-{%- if cookiecutter.web_server == "nginx" %}
-    # nginx sends the bytes from its internal location; the app's answer has none.
-    assert body == b""
-    internal = settings.PRIVATE_MEDIA_INTERNAL_URL + attachment.attachment.name
-    assert response["X-Accel-Redirect"] == quote(internal)
-{%- elif cookiecutter.web_server == "apache" %}
-    # Apache (mod_xsendfile) sends the bytes; the app's answer has none.
-    assert body == b""
-    path = settings.PRIVATE_MEDIA_ROOT / attachment.attachment.name
-    assert response["X-Sendfile"].encode("latin-1") == str(path).encode()
-{%- else %}
-    assert body == PDF
-{%- endif %}
+    assert sent(response, attachment.attachment) == PDF
+
+
+def test_staff_download_an_attachment_from_the_admin(client, attachment):
+    client.force_login(User.objects.create_superuser("admin"))
+    form = client.get(reverse("admin:uploads_upload_change", args=[attachment.pk]))
+    assert form.status_code == 200
+    # The file widget's "Currently:" link, as the admin renders it (the file's url).
+    (link,) = re.findall(r'<a href="([^"]+)">attachments/', form.content.decode())
+
+    response = client.get(unescape(link))
+
+    assert response.status_code == 200, link
+    assert sent(response, attachment.attachment) == PDF
+    assert "M%C3%A4rz%202026%20%22v2%22.pdf" in response["Content-Disposition"]
 
 
 def test_under_runserver_the_app_sends_the_file_itself(client, attachment, settings):
     settings.DEBUG = True
-    response = client.get(reverse("uploads:attachment", args=[attachment.pk]))
+    response = client.get(attachment.attachment.url)
+    assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
     assert "X-Accel-Redirect" not in response and "X-Sendfile" not in response
+    assert response["Cache-Control"] == "private"
 
 
 def test_an_anonymous_upload_cannot_carry_a_private_file(client, db):

@@ -3,7 +3,7 @@
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, STORAGES, env
 
 DEBUG = True
 
@@ -17,3 +17,7 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 # runserver serves STATICFILES_DIRS and app static/ folders directly (no collectstatic
 # needed), and config/urls.py serves MEDIA_ROOT under MEDIA_URL while DEBUG is on.
+
+# A private file's url leads to the site's check (config/urls.py), as in production.
+_private = {**STORAGES["private"]["OPTIONS"], "base_url": "/private/"}
+STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": _private}}

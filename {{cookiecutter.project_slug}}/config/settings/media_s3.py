@@ -3,7 +3,8 @@ under private/.
 
 Public uploads are plain links that anyone, and any cache, may read (`manage.py
 setup_buckets` makes media/ readable). Private ones are objects nobody reads anonymously:
-the site checks who asks, then redirects to a signed link that expires within a minute.
+their links lead to the site, which checks who asks, then redirects to a signed link that
+expires within a minute.
 file_overwrite is off: a second "photo.jpg" is stored as "photo_<random>.jpg" instead of
 replacing the first.
 """
@@ -30,8 +31,9 @@ media_storage = {
         "object_parameters": {"CacheControl": "public, max-age=86400"},
     },
 }
+# Its url() is the site's check; only the check signs a link, for the reader it let through.
 private_storage = {
-    "BACKEND": "storages.backends.s3.S3Storage",
+    "BACKEND": "{{ cookiecutter.project_slug }}.staticmedia.private_s3.PrivateS3Storage",
     "OPTIONS": {
         **s3_options,
         "bucket_name": _private_bucket,

@@ -16,6 +16,9 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="media-test-"))
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="private-test-"))
 STORAGES = {
     **STORAGES,
-    "private": {**STORAGES["private"], "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
+    "private": {
+        **STORAGES["private"],
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private/"},
+    },
 }
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="static-test-"))

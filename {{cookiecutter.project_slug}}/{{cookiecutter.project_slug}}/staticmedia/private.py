@@ -1,27 +1,27 @@
 """Private uploads: files that only some users may read, sent after the site checked who asks.
 
-A model opts in with `models.FileField(storage=private_storage)`. Pages link to a view of
-the site, never to the storage; the view decides who may read, then returns
-private_file_response(). Who sends the bytes:
+A model opts in with `models.FileField(storage=private_storage)`. Such a file's `url`, what
+templates and the admin link to, is the site's check: private_file() below, at
+/private/<name> (config/urls.py). It finds the rows whose private file is `name` and asks
+their model who may read it:
 
-- with DEBUG on (runserver), Django itself;
-- on local disk in production, the web server: nginx through X-Accel-Redirect to its
-  internal location, Apache through X-Sendfile (mod_xsendfile). The app's response has no
-  body, and no URL of the web server reaches the files directly{% if cookiecutter.media_files == "s3" %};
-- in S3, the bucket: a redirect to a signed link that expires within a minute{% endif %}.
+- the model's `can_download(user)` method, if it has one (as the uploads app's Upload does);
+- otherwise staff who may view the model in the admin.
+
+A name no row holds is refused like one the reader may not read: nobody learns which names
+exist. The download is named by the row's `<field>_name`, if it has one (the name the file was
+uploaded under), else by the stored name; private_{{ cookiecutter.media_files }}.py sends the bytes.
 """
 
-import mimetypes
-import unicodedata
-from urllib.parse import quote
+from pathlib import PurePath
 
-from django.conf import settings
+from django.apps import apps
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
-from django.http import FileResponse, HttpResponse{% if cookiecutter.media_files == "s3" %}, HttpResponseRedirect{% endif %}
-{%- if cookiecutter.media_files == "s3" %}
+from django.db.models import FileField
 
-from .checks import is_s3
-{%- endif %}
+from .private_{{ cookiecutter.media_files }} import private_file_response
 
 
 def private_storage():
@@ -29,40 +29,34 @@ def private_storage():
     return storages["private"]
 
 
-def content_disposition(filename):
-    """`attachment` under `filename`, for every browser (RFC 6266): an ASCII fallback, and the
-    exact name in UTF-8 for those that read filename*."""
-    fallback = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    fallback = fallback.replace("\\", "_").replace('"', "'")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+def _is_private(field):
+    # deconstruct() gives back the storage callable the field was declared with.
+    return isinstance(field, FileField) and field.deconstruct()[3].get("storage") is private_storage
 
 
-def private_file_response(file, filename):
-    """Send `file` (a FieldFile in the private storage) to a reader the caller has checked,
-    as a download named `filename`."""
-    # Any type, but always a download, and for this reader only: no shared cache keeps it.
-    headers = {
-        "Content-Type": mimetypes.guess_type(filename)[0] or "application/octet-stream",
-        "Content-Disposition": content_disposition(filename),
-        "Cache-Control": "private",
-    }
-{%- if cookiecutter.media_files == "s3" %}
-    if is_s3(file.storage):
-        # The bucket sends these headers too: the signed link asks for them.
-        asked = {f"Response{name.replace('-', '')}": value for name, value in headers.items()}
-        link = file.storage.url(file.name, parameters=asked)  # expires: querystring_expire
-        return HttpResponseRedirect(link, headers={"Cache-Control": "private"})
-{%- endif %}
-    if settings.DEBUG or not settings.WEB_SERVER:
-        response = FileResponse(file.open("rb"))
-    elif settings.WEB_SERVER == "nginx":
-        response = HttpResponse()  # no body: nginx sends the bytes
-        response["X-Accel-Redirect"] = quote(settings.PRIVATE_MEDIA_INTERNAL_URL + file.name)
-    else:
-        response = HttpResponse()  # no body: Apache sends the bytes
-        # mod_xsendfile opens the header's bytes as they are: the path's UTF-8 bytes,
-        # carried in the latin-1 text that WSGI headers are.
-        response["X-Sendfile"] = file.path.encode().decode("latin-1")
-    for name, value in headers.items():  # over what FileResponse guessed from the stored name
-        response[name] = value
-    return response
+def _rows_holding(name):
+    """(row, field name) for each row whose private file is `name`."""
+    for model in apps.get_models():
+        for field in filter(_is_private, model._meta.fields):
+            for row in model._default_manager.filter(**{field.name: name}):
+                yield row, field.name
+
+
+def _may_read(row, user):
+    if hasattr(row, "can_download"):
+        return row.can_download(user)
+    meta = row._meta
+    return user.is_staff and user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
+
+
+def private_file(request, name):
+    """The view every private file's url leads to: the file, for a reader its row allows;
+    the login page for anonymous visitors; 403 for everyone else."""
+    for row, field in _rows_holding(name):
+        if _may_read(row, request.user):
+            file = getattr(row, field)
+            filename = getattr(row, f"{field}_name", "") or PurePath(file.name).name
+            return private_file_response(file, filename)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied

@@ -29,5 +29,5 @@ class Upload(models.Model):
 
     def can_download(self, user):
         """Who may read the private attachment: its uploader, and staff. The one place
-        this is decided; the download view asks it on every request."""
+        this is decided; the attachment's url, the site's check, asks it on every request."""
         return user.is_authenticated and (user.is_staff or user.pk == self.owner_id)

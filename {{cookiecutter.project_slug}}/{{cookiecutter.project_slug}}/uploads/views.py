@@ -1,8 +1,6 @@
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 
-from {{ cookiecutter.project_slug }}.staticmedia.private import private_file_response
+from {{ cookiecutter.project_slug }}.staticmedia.private import private_file
 
 from .forms import UploadForm
 from .models import Upload
@@ -23,10 +21,6 @@ def upload_create(request):
 
 
 def attachment(request, pk):
-    """A private attachment, for those Upload.can_download() allows; asked on every request."""
+    """The older link to an upload's attachment: the same check as the file's url."""
     upload = get_object_or_404(Upload.objects.exclude(attachment=""), pk=pk)
-    if not upload.can_download(request.user):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise PermissionDenied
-    return private_file_response(upload.attachment, upload.attachment_name)
+    return private_file(request, upload.attachment.name)

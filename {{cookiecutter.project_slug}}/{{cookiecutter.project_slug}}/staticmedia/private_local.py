@@ -1,0 +1,47 @@
+"""Sending a private file from local disk, once private.py has let its reader through.
+{% if cookiecutter.web_server == "nginx" %}
+nginx sends the bytes: the app answers with X-Accel-Redirect, a URL under nginx's `internal`
+location for PRIVATE_MEDIA_ROOT (deploy/nginx/), and no body. Under runserver (DEBUG on),
+Django sends them itself.
+
+Not django-sendfile2 (0.7.2): its filename* carries backslash escapes (a quote is saved as a
+backslash and a quote), and it marks .gz files Content-Encoding: gzip, so browsers unpack them.
+{%- else %}
+Apache sends the bytes: the app answers with X-Sendfile, the file's path, and no body, and
+mod_xsendfile sends it from PRIVATE_MEDIA_ROOT only (deploy/apache/). Under runserver (DEBUG
+on), Django sends them itself.
+
+Not django-sendfile2 (0.7.2): its filename* carries backslash escapes (a quote is saved as a
+backslash and a quote), .gz files get Content-Encoding: gzip, X-Sendfile paths go as latin-1.
+{%- endif %}
+"""
+
+import mimetypes
+{%- if cookiecutter.web_server == "nginx" %}
+from urllib.parse import quote
+{%- endif %}
+
+from django.conf import settings
+from django.http import FileResponse, HttpResponse
+from django.utils.http import content_disposition_header
+
+
+def private_file_response(file, filename):
+    """Send `file`, a file of STORAGES["private"], to a reader the caller has checked, as a
+    download named `filename`, for this reader only: no shared cache keeps it."""
+    if settings.DEBUG:
+        response = FileResponse(file.open("rb"), as_attachment=True, filename=filename)
+    else:
+        response = HttpResponse(
+            content_type=mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        )
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+{%- if cookiecutter.web_server == "nginx" %}
+        response["X-Accel-Redirect"] = quote(settings.PRIVATE_MEDIA_INTERNAL_URL + file.name)
+{%- else %}
+        # mod_xsendfile opens the header's bytes as they are: the path's UTF-8 bytes, carried
+        # in the latin-1 text that WSGI headers are.
+        response["X-Sendfile"] = file.path.encode().decode("latin-1")
+{%- endif %}
+    response["Cache-Control"] = "private"
+    return response
