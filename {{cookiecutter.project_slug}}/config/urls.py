@@ -14,7 +14,7 @@ urlpatterns = [
 {%- endif %}
     path("admin/", admin.site.urls),
     # Every private file's url (STORAGES["private"]): the site checks who asks, then sends it.
-    path("private/<path:name>", private_file, name="private_file"),
+    path("private-files/<path:name>", private_file, name="private_file"),
 ]
 
 if settings.DEBUG:

@@ -33,7 +33,7 @@ def test_a_private_file_url_is_the_site_check(module, use_settings, request):
     else:
         use_settings(importlib.import_module(f"config.settings.{module}"))
     url = storages["private"].url("attachments/2026/05/report März.pdf")
-    assert url == "/private/attachments/2026/05/report%20M%C3%A4rz.pdf"
+    assert url == "/private-files/attachments/2026/05/report%20M%C3%A4rz.pdf"
 
 
 def test_a_model_without_can_download_lets_staff_who_may_view_it_read_its_private_files(db):

@@ -52,7 +52,7 @@ def private_file(prod_settings, monkeypatch):
 
 def test_a_private_file_url_is_the_site_check_not_a_signed_link(private_file):
     # What pages and the admin show: whoever sees the page gets no link to the bucket.
-    assert private_file.url == "/private/attachments/report.pdf"
+    assert private_file.url == "/private-files/attachments/report.pdf"
 
 
 def test_a_private_file_is_a_redirect_to_a_link_signed_for_a_minute(private_file):

@@ -113,7 +113,7 @@ def test_the_list_links_to_the_site_and_says_who_may_download(client, attachment
     # The file's url: the site's check, never a link to the storage.
     url = attachment.attachment.url
     assert f'<a class="attachment" href="{url}">' in page
-    assert urlsplit(url).path.startswith("/private/")
+    assert urlsplit(url).path.startswith("/private-files/")
     assert settings.MEDIA_URL + attachment.attachment.name not in page
     assert str(settings.PRIVATE_MEDIA_ROOT) not in page
 {%- if cookiecutter.media_files == "local" and cookiecutter.web_server == "nginx" %}

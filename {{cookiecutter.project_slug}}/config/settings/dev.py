@@ -19,5 +19,5 @@ ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 # needed), and config/urls.py serves MEDIA_ROOT under MEDIA_URL while DEBUG is on.
 
 # A private file's url leads to the site's check (config/urls.py), as in production.
-_private = {**STORAGES["private"]["OPTIONS"], "base_url": "/private/"}
+_private = {**STORAGES["private"]["OPTIONS"], "base_url": "/private-files/"}
 STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": _private}}

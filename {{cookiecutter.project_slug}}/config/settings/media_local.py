@@ -17,5 +17,5 @@ media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 # A private file's url is the site's check (config/urls.py), which no file is reached without.
 private_storage = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private/"},
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files/"},
 }

@@ -18,7 +18,7 @@ STORAGES = {
     **STORAGES,
     "private": {
         **STORAGES["private"],
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private/"},
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files/"},
     },
 }
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="static-test-"))

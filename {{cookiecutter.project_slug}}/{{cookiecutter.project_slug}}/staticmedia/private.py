@@ -2,8 +2,8 @@
 
 A model opts in with `models.FileField(storage=private_storage)`. Such a file's `url`, what
 templates and the admin link to, is the site's check: private_file() below, at
-/private/<name> (config/urls.py). It finds the rows whose private file is `name` and asks
-their model who may read it:
+/private-files/<name> (config/urls.py). It finds the rows whose private file is `name` and
+asks their model who may read it:
 
 - the model's `can_download(user)` method, if it has one (as the uploads app's Upload does);
 - otherwise staff who may view the model in the admin.
