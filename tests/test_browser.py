@@ -107,7 +107,7 @@ def use_private_files(browser, url, media_from):
     with browser.page.expect_download() as download:
         link.click()
     # The exact name, as Chromium saves it: it writes a quote as "_" on disk. The "ä" shows it
-    # read the UTF-8 filename*, not the ASCII fallback ("Bericht Marz 2026 'v2'.pdf").
+    # read the UTF-8 filename* (Django's content_disposition_header sends no other).
     assert download.value.suggested_filename == NAME.replace('"', "_")
     with open(download.value.path(), "rb") as downloaded:
         assert downloaded.read() == PDF

@@ -16,16 +16,16 @@ pytestmark = pytest.mark.slow
 
 NAME = 'Bericht März 2026 "v2".pdf'
 PDF = b"%PDF-1.4\n% private bytes " + bytes(range(256)) * 64  # larger than any header block
-DISPOSITION = (
-    "attachment; filename=\"Bericht Marz 2026 'v2'.pdf\"; "
-    "filename*=UTF-8''Bericht%20M%C3%A4rz%202026%20%22v2%22.pdf"
-)
+# Django's content_disposition_header: the exact name, in UTF-8 (RFC 6266's filename*).
+DISPOSITION = "attachment; filename*=utf-8''Bericht%20M%C3%A4rz%202026%20%22v2%22.pdf"
 PASSWORD = "correct horse battery staple"
 
 
-def add_user(project, env, username, settings="prod"):
+def add_user(project, env, username, settings="prod", staff=False):
+    """A user with PASSWORD; `staff`: a superuser, who may use the whole admin."""
+    create = "create_superuser" if staff else "create_user"
     code = "from django.contrib.auth.models import User; "
-    code += f"User.objects.create_user({username!r}, password={PASSWORD!r})"
+    code += f"User.objects.{create}({username!r}, password={PASSWORD!r})"
     project.manage("shell", "-c", code, settings=settings, **env)
 
 
@@ -58,6 +58,7 @@ def hostile_paths(name):
         f"/media/..;/private/{quoted}",
         f"/internal/private/{quoted}%00",
         f"/uploads/1/attachment/../../../internal/private/{quoted}",
+        f"/private-files/../internal/private/{quoted}",
     ]
 
 
@@ -84,12 +85,13 @@ def assert_sent_by_the_web_server(response):
 
 
 def exercise_private_files(deployment, url, app_log=None):
-    """Alice uploads a private file; she gets it, Bob and anonymous visitors never do."""
-    alice, bob, anonymous = Visitor(url), Visitor(url), Visitor(url)
+    """Alice uploads a private file; she and staff (Carol, from the admin) get it, Bob and
+    anonymous visitors never do."""
+    alice, bob, carol, anonymous = Visitor(url), Visitor(url), Visitor(url), Visitor(url)
     alice.log_in("alice", PASSWORD)
     bob.log_in("bob", PASSWORD)
+    carol.log_in("carol", PASSWORD)
     link = alice.upload("A report", png_bytes(), (NAME, PDF, "application/pdf"))
-    assert re.fullmatch(r"/uploads/\d+/attachment/", link), link
     name = stored_name(deployment)
 
     assert_sent_by_the_web_server(alice.get(link))
@@ -97,6 +99,10 @@ def exercise_private_files(deployment, url, app_log=None):
         # gunicorn's access log: the app's own answer to that request had an empty body.
         (line,) = access_log_lines(app_log, f"GET {link} ")
         assert re.search(r'" 200 (-|0) ', line), line
+    (in_the_admin,) = carol.attachment_links_in_the_admin()
+    assert_sent_by_the_web_server(carol.get(in_the_admin))
+    # The list page and the admin link the file's url: the site's check, /private-files/<name>.
+    assert link == in_the_admin == f"/private-files/{quote(name)}", (link, in_the_admin)
 
     refused = bob.get(link)
     assert refused.status_code == 403 and PDF[:40] not in refused.content
@@ -121,6 +127,7 @@ def test_private_files_reach_only_their_readers(make_project, deployment, server
     project.manage("collectstatic", "--noinput", settings="prod", **env)
     for user in ("alice", "bob"):
         add_user(project, env, user)
+    add_user(project, env, "carol", staff=True)
     site = deployment.edit_site(project, MAX_UPLOAD_SIZE)
     project.manage("check", "--deploy", "--fail-level", "WARNING", settings="prod", **env)
 
@@ -141,6 +148,7 @@ def test_private_files_with_apache_running_the_app_in_mod_wsgi(
     app = prepare_mod_wsgi_app(make_project, deployment, MAX_UPLOAD_SIZE)
     for user in ("alice", "bob"):
         add_user(app.project, app.env, user)
+    add_user(app.project, app.env, "carol", staff=True)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
 
     with web_server("apache", app.site, deployment, env=app.project.env("prod", **app.env)):

@@ -164,25 +164,32 @@ def test_private_uploads_reach_their_uploader_through_a_signed_redirect(
     bucket = bucket_of(project)
     for user in ("alice", "bob"):
         add_user(project, {}, user)
+    add_user(project, {}, "carol", staff=True)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_certificate.cert))
     tls = ["--certfile", tls_certificate.cert, "--keyfile", tls_certificate.key]
 
     with gunicorn(project, *tls) as url:
         url = url.replace("http://", "https://", 1)
-        alice, bob, anonymous = Visitor(url), Visitor(url), Visitor(url)
+        alice, bob, carol, anonymous = Visitor(url), Visitor(url), Visitor(url), Visitor(url)
         alice.log_in("alice", PASSWORD)
         bob.log_in("bob", PASSWORD)
+        carol.log_in("carol", PASSWORD)
         links = [alice.upload(title, png_bytes(), (NAME, PDF, "application/pdf"))
                  for title in ("First", "Second")]  # fmt: skip
         redirect = alice.get(links[0])
         signed_at = time.monotonic()
         refused, to_login = bob.get(links[0]), anonymous.get(links[0])
+        in_the_admin = carol.attachment_links_in_the_admin()
+        from_the_admin = [carol.get(link) for link in in_the_admin]
 
     # Two objects under private/, nothing of them under the public media/ prefix.
     keys = s3_server.keys(bucket, "private/")
     assert len(keys) == 2 and all(k.startswith("private/attachments/") for k in keys), keys
     assert not [key for key in s3_server.keys(bucket, "media/") if key.endswith(".pdf")]
-    assert all(re.fullmatch(r"/uploads/\d+/attachment/", link) for link in links), links
+    # The list page and the admin show each file's url: the site's check, never a signed link.
+    assert sorted(in_the_admin) == sorted(links), (in_the_admin, links)
+    site_check = re.compile(r"/private-files/attachments/[^?]+\.pdf")
+    assert all(site_check.fullmatch(link) for link in links), links
 
     assert redirect.status_code == 302 and redirect.headers["Cache-Control"] == "private"
     signed = redirect.headers["Location"]
@@ -196,6 +203,11 @@ def test_private_uploads_reach_their_uploader_through_a_signed_redirect(
     assert unsigned.status_code == 403 and PDF[:40] not in unsigned.content
     assert refused.status_code == 403
     assert to_login.status_code == 302 and "/accounts/login/" in to_login.headers["Location"]
+    for staff in from_the_admin:  # staff, from the admin: a redirect to the bucket, signed
+        assert staff.status_code == 302 and staff.headers["Cache-Control"] == "private"
+        got = requests.get(staff.headers["Location"], timeout=10)
+        assert got.status_code == 200 and got.content == PDF
+        assert got.headers["Content-Disposition"] == DISPOSITION
 
     time.sleep(max(0.0, signed_at + 60 + 1.5 - time.monotonic()))
     assert requests.get(signed, timeout=10).status_code == 403  # expired
@@ -239,6 +251,15 @@ def test_a_missing_bucket_variable_is_named(make_project):
         ("wrong secret", {"AWS_SECRET_ACCESS_KEY": "wrong"}, "Check AWS_ACCESS_KEY_ID"),
         ("unknown key", {"AWS_ACCESS_KEY_ID": "nobody"}, "Check AWS_ACCESS_KEY_ID"),
         ("missing bucket", {"DJANGO_S3_BUCKET": "no-such-bucket"}, "Create the bucket"),
+        (
+            "no credentials",
+            {
+                "AWS_ACCESS_KEY_ID": "",
+                "AWS_SECRET_ACCESS_KEY": "",
+                "AWS_EC2_METADATA_DISABLED": "true",
+            },
+            "Unable to locate credentials. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+        ),
     ],
 )
 def test_collectstatic_with_a_bad_bucket_or_key_stops_with_one_clear_line(

@@ -1,5 +1,6 @@
 """What a user does over HTTP: upload an image through the example app, find its URL."""
 
+import html
 import io
 import re
 
@@ -87,3 +88,15 @@ class Visitor:
         page = self.get("/uploads/").text
         links = re.findall(r'<a class="attachment" href="([^"]+)"', page)
         return links[0] if attachment else None
+
+    def attachment_links_in_the_admin(self):
+        """The link to each upload's private attachment that the admin's change forms show
+        (its file widget's "Currently:" link), for a staff user."""
+        listing = self.get("/admin/uploads/upload/")
+        assert listing.status_code == 200, f"GET /admin/uploads/upload/ -> {listing.status_code}"
+        forms = re.findall(r'href="(/admin/uploads/upload/\d+/change/)', listing.text)
+        return [
+            html.unescape(link)
+            for form in dict.fromkeys(forms)
+            for link in re.findall(r'<a href="([^"]+)">attachments/', self.get(form).text)
+        ]
