@@ -96,8 +96,8 @@ def test_public_prefixes_are_readable_private_ones_and_the_listing_are_not(
     assert allowed.headers.get("Access-Control-Allow-Origin") == ORIGIN
     foreign = requests.get(urls["static"], headers={"Origin": "https://evil.test"}, timeout=10)
     assert "Access-Control-Allow-Origin" not in foreign.headers
-    # Signed links to private uploads still work.
-    url_of = f"print(storages['private'].url({saved['private']!r}))"
+    # Signed links to private uploads still work (the link the site's check redirects to).
+    url_of = f"print(storages['private'].signed_url({saved['private']!r}, 'a.txt'))"
     signed = project.manage(
         "shell", "-c", f"from django.core.files.storage import storages; {url_of}", settings="prod"
     ).stdout.split()[-1]
