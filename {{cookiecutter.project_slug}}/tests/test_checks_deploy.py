@@ -1,4 +1,4 @@
-"""staticmedia.W010 (staticmedia/deploy_checks.py): the web server site in deploy/ is the
+"""staticmedia.W010 and W011 (staticmedia/deploy_checks.py): the web server site in deploy/ is the
 owner's file. Editing it never triggers the check; a folder or limit that stops matching the
 settings does, naming the setting, both values and the line."""
 
@@ -21,29 +21,26 @@ def added(text):
     return [(ANCHOR, "".join(f"    {line}\n" for line in text.split("\n")) + "\n" + ANCHOR)]
 
 
-# Edits an operator makes: [(text in the shipped site, what replaces it)], per server.
+# Edits an operator makes: [(text in the shipped site, what replaces it)].
 NEW_HOST = [(DOMAIN, "www.example.org"), ("/etc/letsencrypt/live/", "/etc/ssl/")]
 HAND_EDITS = {
-    "health check": {
-        "nginx": added("location = /healthz {\n    return 204;\n}"),
-        "apache": added('RewriteRule "^/healthz$" "-" [R=204,L]'),
-    },
-    "header": {
-        "nginx": added('add_header Strict-Transport-Security "max-age=63072000";'),
-        "apache": added('Header set Strict-Transport-Security "max-age=63072000"'),
-    },
-    "comments with other values": {
-        "nginx": added("# location /static/ { alias /old/; }\n#client_max_body_size 1m;"),
-        "apache": added("# Alias /static/ /old/\n#LimitRequestBody 1"),
-    },
-    "limit written another way": {
-        "nginx": [(f"client_max_body_size {LIMIT};", f"client_max_body_size {LIMIT // 1024}k;")],
-        "apache": [(f"LimitRequestBody {LIMIT}", f"LimitRequestBody\t{LIMIT}")],
-    },
-    "other host, port and certificate": {
-        "nginx": [*NEW_HOST, ("listen 443 ", "listen 127.0.0.1:8443 ")],
-        "apache": [*NEW_HOST, ("*:443>", "127.0.0.1:8443>")],
-    },
+{%- if cookiecutter.web_server == "nginx" %}
+    "health check": added("location = /healthz {\n    return 204;\n}"),
+    "header": added('add_header Strict-Transport-Security "max-age=63072000";'),
+    "comments with other values": added(
+        "# location /static/ { alias /old/; }\n#client_max_body_size 1m;"
+    ),
+    "limit written another way": [
+        (f"client_max_body_size {LIMIT};", f"client_max_body_size {LIMIT // 1024}k;")
+    ],
+    "other host, port and certificate": [*NEW_HOST, ("listen 443 ", "listen 127.0.0.1:8443 ")],
+{%- else %}
+    "health check": added('RewriteRule "^/healthz$" "-" [R=204,L]'),
+    "header": added('Header set Strict-Transport-Security "max-age=63072000"'),
+    "comments with other values": added("# Alias /static/ /old/\n#LimitRequestBody 1"),
+    "limit written another way": [(f"LimitRequestBody {LIMIT}", f"LimitRequestBody\t{LIMIT}")],
+    "other host, port and certificate": [*NEW_HOST, ("*:443>", "127.0.0.1:8443>")],
+{%- endif %}
 }
 
 
@@ -76,14 +73,14 @@ def test_silent_after_a_hand_edit(use_settings, prod_settings, tmp_path, edit):
         site = edited_site(tmp_path, [(text, move_the_limit_to_the_end(text))])
         assert site.read_text() != text
     else:
-        site = edited_site(tmp_path, HAND_EDITS[edit][SERVER])
+        site = edited_site(tmp_path, HAND_EDITS[edit])
     with override_settings(BASE_DIR=tmp_path):
         assert messages(deploy=True) == []
 
 
 def lines_with(value):
-    """Numbers of the lines of the shipped site that set `value` (not comments, not the
-    <Directory> sections of Apache's aliases)."""
+    """Numbers of the lines of the shipped site that set `value` (not comments, nor the
+    <...> lines that open a section)."""
     lines = enumerate(SHIPPED.read_text().splitlines(), 1)
     return [n for n, line in lines if value in line and line.lstrip()[:1] not in ("#", "<")]
 
@@ -106,7 +103,9 @@ def test_a_setting_that_no_longer_matches_the_site(use_settings, prod_settings, 
     with override_settings(**{setting: value}):
         found = messages(deploy=True)
 
-    # Apache holds the limit twice: LimitRequestBody and the Content-Length RewriteCond.
+    {% if cookiecutter.web_server == "apache" -%}
+    # The limit is there twice: LimitRequestBody and the Content-Length RewriteCond.
+    {% endif -%}
     lines = lines_with(shipped)
     assert lines and len(found) == len(lines), [str(message) for message in found]
     for message, line in zip(found, lines, strict=True):

@@ -3,9 +3,10 @@ storage makes, and who serves them (the bucket, or the CDN in front of it)."""
 
 from django.test import override_settings
 
-from tests.test_staticmedia import LOCAL, MANIFEST, explain
+from tests.test_staticmedia import {% if cookiecutter.static_files == "s3" %}LOCAL, {% endif %}{% if cookiecutter.media_files == "s3" %}MANIFEST, {% endif %}explain
 
 BUCKET = {"bucket_name": "site-files", "endpoint_url": "https://s3.example.net"}
+{%- if cookiecutter.static_files == "s3" %}
 
 
 def test_static_files_in_a_bucket_behind_a_cdn():
@@ -21,6 +22,8 @@ def test_static_files_in_a_bucket_behind_a_cdn():
     assert rows["URL prefix"].startswith("https://cdn.example.com/static/")
     assert rows["served by"] == "the CDN at cdn.example.com, from S3"
     assert rows["next"].startswith("run collectstatic on every deploy")
+{%- endif %}
+{%- if cookiecutter.media_files == "s3" %}
 
 
 def test_public_and_private_uploads_in_a_bucket():
@@ -44,3 +47,4 @@ def test_public_and_private_uploads_in_a_bucket():
     prefix = "https://s3.example.net/site-files/private/ + a signature valid 60 s"
     assert private["URL prefix"].endswith(f"checks who asks, then redirects to {prefix}")
     assert all(row["next"].startswith("nothing") for row in (media, private))
+{%- endif %}

@@ -2,9 +2,7 @@ from django.apps import AppConfig
 
 
 class StaticMediaConfig(AppConfig):
-    """Static and media machinery: system checks, `manage.py staticmedia`, the upload limit
-    and (with static files in S3) the collectstatic storage. The site's own pages live
-    elsewhere."""
+    """The static and media machinery: system checks, `manage.py staticmedia`, the upload limit."""
 
     name = "{{ cookiecutter.project_slug }}.staticmedia"
     label = "staticmedia"

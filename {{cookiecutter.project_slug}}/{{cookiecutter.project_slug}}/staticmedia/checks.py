@@ -1,57 +1,42 @@
-"""System checks for the classic static and media mistakes, each with the fix in its hint.
-
-They run with every `manage.py` command; the ones tagged deploy run with `check --deploy`
-only, since they are about production. `manage.py staticmedia` explains the same settings.
+"""System checks for the static and media mistakes Django does not catch, each with its fix in
+the hint. Those tagged deploy run with `check --deploy` only: they are about production.
 https://docs.djangoproject.com/en/stable/topics/checks/
 """
 
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles.finders import FileSystemFinder
 from django.contrib.staticfiles.storage import HashedFilesMixin
 from django.core.checks import Error, Tags, Warning, register
-from django.core.files.storage import FileSystemStorage, storages
+from django.core.files.storage import {% if cookiecutter.media_files == "s3" %}FileSystemStorage, {% endif %}storages
 from django.utils.module_loading import import_string
-
-
-def _path(value):
-    return Path(value).resolve() if value else None
-
-
-def _inside(path, folder):
-    """True if `path` is `folder` or lies somewhere under it."""
-    return path.is_relative_to(folder)
-
-
-def _overlap(one, other):
-    return _inside(one, other) or _inside(other, one)
-
-
-def _staticfiles_dirs():
-    for entry in settings.STATICFILES_DIRS:
-        yield _path(entry[1] if isinstance(entry, list | tuple) else entry)
-
-
-def _storage_class(alias):
-    return import_string(settings.STORAGES[alias]["BACKEND"])
+{%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
+from storages.backends.s3 import S3Storage
 
 
 def is_s3(storage):
-    """True for django-storages' S3 classes and their subclasses (such as storage.py's)."""
-    try:
-        from storages.backends.s3 import S3Storage
-    except ImportError:  # django-storages is installed only when an option uses S3
-        return False
+    """True for django-storages' S3 storages, and the project's subclasses of them."""
     return isinstance(storage, S3Storage)
+{%- endif %}
+
+
+def _folder(path):
+    return Path(path).resolve() if path else None
+
+
+def _sources():
+    """The STATICFILES_DIRS folders, as Django's own finder reads them."""
+    return [_folder(root) for _prefix, root in FileSystemFinder().locations]
 
 
 @register(Tags.staticfiles)
-def check_roots(app_configs, **kwargs):
+def check_roots_outside_sources(app_configs, **kwargs):
+    static_root, media_root = _folder(settings.STATIC_ROOT), _folder(settings.MEDIA_ROOT)
     errors = []
-    static_root, media_root = _path(settings.STATIC_ROOT), _path(settings.MEDIA_ROOT)
-    for source in _staticfiles_dirs():
-        # Equal to an entry is Django's own staticfiles.E002; inside one is caught here.
-        if static_root and static_root != source and _inside(static_root, source):
+    for source in _sources():
+        # STATIC_ROOT equal to an entry is Django's own staticfiles.E002.
+        if static_root and static_root != source and static_root.is_relative_to(source):
             errors.append(
                 Error(
                     f"STATIC_ROOT ({static_root}) is inside {source}, a STATICFILES_DIRS "
@@ -61,7 +46,7 @@ def check_roots(app_configs, **kwargs):
                     id="staticmedia.E001",
                 )
             )
-        if media_root and _inside(media_root, source):
+        if media_root and media_root.is_relative_to(source):
             errors.append(
                 Error(
                     f"MEDIA_ROOT ({media_root}) is inside {source}, a STATICFILES_DIRS "
@@ -71,90 +56,48 @@ def check_roots(app_configs, **kwargs):
                     id="staticmedia.E002",
                 )
             )
-    if static_root and media_root and _overlap(static_root, media_root):
-        errors.append(
-            Error(
-                f"STATIC_ROOT ({static_root}) and MEDIA_ROOT ({media_root}) overlap: "
-                "collectstatic rebuilds static files on every deploy, uploads are user data.",
-                hint="Give them two separate folders, neither inside the other, e.g. "
-                "/var/www/<project>/static and /var/www/<project>/media.",
-                id="staticmedia.E003",
-            )
-        )
     return errors
-
-
-@register(Tags.staticfiles)
-def check_urls(app_configs, **kwargs):
-    errors = []
-    for name, example in (("STATIC_URL", "/static/"), ("MEDIA_URL", "/media/")):
-        value = getattr(settings, name) or ""
-        if not value.endswith("/"):
-            errors.append(
-                Error(
-                    f"{name} is {value!r}: links to files would be glued to the prefix "
-                    "or be relative to the current page.",
-                    hint=f'End {name} with a slash, e.g. {name} = "{example}".',
-                    id="staticmedia.E004",
-                )
-            )
-    static_url, media_url = settings.STATIC_URL or "", settings.MEDIA_URL or ""
-    nested = static_url.startswith(media_url) or media_url.startswith(static_url)
-    if static_url and media_url and nested:
-        errors.append(
-            Error(
-                f"STATIC_URL ({static_url!r}) and MEDIA_URL ({media_url!r}) share a prefix: "
-                "a request could not tell a static file from an upload.",
-                hint='Give each its own prefix: STATIC_URL = "/static/", MEDIA_URL = "/media/".',
-                id="staticmedia.E005",
-            )
-        )
-    return errors
+{%- if cookiecutter.web_server == "none" %}
 
 
 @register(Tags.staticfiles, deploy=True)
 def check_media_is_served(app_configs, **kwargs):
+    # No web server runs in front of this project, and Django never serves media with DEBUG off.
     if settings.DEBUG or not isinstance(storages["default"], FileSystemStorage):
-        return []
-    if getattr(settings, "WEB_SERVER", None):
         return []
     return [
         Warning(
-            "Uploads are stored on local disk (MEDIA_ROOT) and DEBUG is off, but no web "
-            "server serves them (WEB_SERVER is not set): every upload link would be a 404. "
-            "Django never serves media with DEBUG off, and WhiteNoise serves static files only.",
-            hint="Put nginx or Apache in front of the app with MEDIA_URL mapped to MEDIA_ROOT "
-            "and set WEB_SERVER, or store uploads in S3 (a project generated with "
-            "media_files=s3 shows how).",
+            "Uploads are stored on local disk (MEDIA_ROOT) and DEBUG is off, but no web server "
+            "serves them: every upload link would be a 404.",
+            hint="Keep STORAGES['default'] in S3, as the production settings do.",
             id="staticmedia.W006",
         )
     ]
+{%- endif %}
 
 
-def _upload_storages():
-    """(alias, storage) of the uploads storages: public ("default") and private."""
-    aliases = [alias for alias in ("default", "private") if alias in settings.STORAGES]
-    return [(alias, storages[alias]) for alias in aliases]
+def _overwriting_option(alias):
+    """The option that has STORAGES[alias] replace a file saved under a taken name, or None."""
+{%- if cookiecutter.media_files == "s3" %}
+    if is_s3(storage := storages[alias]):  # S3Storage overwrites unless told otherwise
+        return "file_overwrite" if storage.file_overwrite else None
+{%- endif %}
+    options = settings.STORAGES[alias].get("OPTIONS", {})
+    return "allow_overwrite" if options.get("allow_overwrite") else None
 
 
 @register(Tags.staticfiles)
 def check_uploads_are_kept(app_configs, **kwargs):
     warnings = []
-    for alias, storage in _upload_storages():
-        if hasattr(storage, "file_overwrite"):  # django-storages' option
-            overwrites, option = storage.file_overwrite, '"file_overwrite": False'
-        else:
-            options = settings.STORAGES[alias].get("OPTIONS", {})
-            overwrites = options.get("allow_overwrite", False)
-            option = '"allow_overwrite": False'
-        if overwrites:
+    for alias in ("default", "private"):
+        if alias in settings.STORAGES and (option := _overwriting_option(alias)):
             warnings.append(
                 Warning(
                     f"The uploads storage STORAGES[{alias!r}] overwrites files: a second "
                     "upload named like an earlier one replaces it, and the earlier user's "
                     "file is lost.",
-                    hint=f"Set {option} in STORAGES[{alias!r}]['OPTIONS']; the storage then "
-                    "gives the second file a new name (photo_<random>.jpg).",
+                    hint=f'Set "{option}": False in STORAGES[{alias!r}]["OPTIONS"]; the '
+                    "storage then gives the second file a new name (photo_<random>.jpg).",
                     id="staticmedia.W007",
                 )
             )
@@ -164,39 +107,41 @@ def check_uploads_are_kept(app_configs, **kwargs):
 def private_files_error(reason):
     return Error(
         f"Private uploads (STORAGES['private']) can be read without the site's check: {reason}.",
-        hint="Keep private files apart from everything served publicly: PRIVATE_MEDIA_ROOT "
-        "outside MEDIA_ROOT and STATIC_ROOT (e.g. /var/www/<project>/private), or in S3 a "
-        "prefix of their own (private/).",
+        hint="Keep PRIVATE_MEDIA_ROOT outside MEDIA_ROOT, STATIC_ROOT and STATICFILES_DIRS "
+        "(e.g. /var/www/<project>/private){% if cookiecutter.media_files == "s3" %}; in S3, private/ outside every public prefix{% endif %}.",
         id="staticmedia.E006",
     )
 
 
 @register(Tags.staticfiles)
 def check_private_folder_is_not_served(app_configs, **kwargs):
-    private = storages["private"] if "private" in settings.STORAGES else None
-    if not isinstance(private, FileSystemStorage):
-        return []  # S3: s3.py checks the prefix
-    folder = _path(private.location)
+    if "private" not in settings.STORAGES:
+        return []
+{%- if cookiecutter.media_files == "s3" %}
+    if not isinstance(storages["private"], FileSystemStorage):
+        return []  # in S3: its prefix is checked with the S3 storages
+{%- endif %}
+    folder = _folder(storages["private"].location)
     public = {"MEDIA_ROOT": settings.MEDIA_ROOT, "STATIC_ROOT": settings.STATIC_ROOT}
-    public.update((f"STATICFILES_DIRS entry {path}", path) for path in _staticfiles_dirs())
-    for name, other in public.items():
-        if other and _overlap(folder, _path(other)):
+    public.update((f"STATICFILES_DIRS entry {source}", source) for source in _sources())
+    for name, path in public.items():
+        other = _folder(path)
+        if other and (folder.is_relative_to(other) or other.is_relative_to(folder)):
             return [private_files_error(f"its folder {folder} overlaps {name}, served to anyone")]
     return []
 
 
 @register(Tags.staticfiles, deploy=True)
 def check_static_names_are_hashed(app_configs, **kwargs):
-    if issubclass(_storage_class("staticfiles"), HashedFilesMixin):
+    if issubclass(import_string(settings.STORAGES["staticfiles"]["BACKEND"]), HashedFilesMixin):
         return []
     return [
         Warning(
             "The static files storage does not put a content hash in file names: browsers "
             "and CDNs keep serving the old site.css after a deploy, or cannot cache it.",
-            hint='Use "whitenoise.storage.CompressedManifestStaticFilesStorage", '
-            '"django.contrib.staticfiles.storage.ManifestStaticFilesStorage" or '
-            '"storages.backends.s3.S3ManifestStaticStorage" in STORAGES["staticfiles"], '
-            "then run collectstatic.",
+            hint="Use a storage with hashed names in STORAGES['staticfiles'], such as "
+            '"django.contrib.staticfiles.storage.ManifestStaticFilesStorage", then run '
+            "collectstatic.",
             id="staticmedia.W009",
         )
     ]
