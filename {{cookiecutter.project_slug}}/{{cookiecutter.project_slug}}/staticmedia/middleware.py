@@ -7,8 +7,10 @@ class MaxUploadSizeMiddleware:
 
     Django's own DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files, and its upload
     handlers write large files to a temporary folder while parsing. Checking the declared
-    length first means a refused upload writes nothing anywhere. The web server enforces
+    length first means a refused upload writes nothing anywhere.
+{%- if cookiecutter.web_server != "none" %} The web server enforces
     the same limit in front of the app (deploy/).
+{%- endif %}
     """
 
     def __init__(self, get_response):
