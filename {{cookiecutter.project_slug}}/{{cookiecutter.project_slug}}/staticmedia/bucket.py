@@ -1,0 +1,81 @@
+"""What the S3 code here shares: object keys, one listing of a storage's objects, the upload
+parameters of django-storages, and one-line errors that say what to check.
+
+Only django-storages' public API: its `safe_join` and `get_object_parameters` give the keys
+and parameters that its own uploads use (tests/test_bucket.py compares them on each release).
+"""
+
+import hashlib
+import mimetypes
+
+from django.core.management.base import CommandError
+from storages.utils import clean_name, safe_join
+
+CREDENTIALS = "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+# What to check, by the error code that S3 (or botocore) gives.
+HINTS = {
+    "NoSuchBucket": "Create the bucket, or fix its name (DJANGO_S3_BUCKET).",
+    "InvalidAccessKeyId": CREDENTIALS,
+    "SignatureDoesNotMatch": CREDENTIALS,
+    "403": CREDENTIALS,
+    "AccessDenied": "Run {command} with credentials that may {rights}.",
+    "NoCredentialsError": "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a role.",
+    "EndpointConnectionError": "Check DJANGO_S3_ENDPOINT_URL and the network.",
+    "NotImplemented": "This service does not support that call: set the bucket up in its "
+    "console, as the README's table of S3 services says.",
+}
+
+
+def prefix(location):
+    """The start of every key under a storage location: "static/" for "static", "" for ""."""
+    return safe_join(location, "")
+
+
+def key(storage, name):
+    """The object key of the file `name` in `storage`."""
+    return safe_join(storage.location, clean_name(name))
+
+
+def md5(data=b""):
+    """MD5, which S3 gives as the ETag of an object uploaded in one piece; not for security."""
+    return hashlib.md5(data, usedforsecurity=False)
+
+
+def etags(storage):
+    """name -> MD5 of every object under the storage's location, from one listing."""
+    start = prefix(storage.location)
+    pages = storage.connection.meta.client.get_paginator("list_objects_v2")
+    return {
+        item["Key"].removeprefix(start): item["ETag"].strip('"')
+        for page in pages.paginate(Bucket=storage.bucket_name, Prefix=start)
+        for item in page.get("Contents", [])
+    }
+
+
+def write_parameters(storage, name):
+    """What the storage's own upload of `name` sends along: its object_parameters, the content
+    type (and encoding) guessed from the name, its default ACL."""
+    params = storage.get_object_parameters(name)
+    if "ContentType" not in params:
+        kind, encoding = mimetypes.guess_type(name)
+        params["ContentType"] = kind or storage.default_content_type
+        if encoding:
+            params["ContentEncoding"] = encoding
+    if "ACL" not in params and storage.default_acl:
+        params["ACL"] = storage.default_acl
+    return params
+
+
+def error_code(error):
+    """The code S3 answered with (AccessDenied, NoSuchBucket, ...), or botocore's error."""
+    return getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
+
+
+class BucketError(CommandError):
+    """A request to the bucket failed. A CommandError, so that manage.py prints this message
+    alone instead of a traceback."""
+
+    def __init__(self, doing, error, code=None, command="collectstatic", rights=None):
+        hint = HINTS.get(code or error_code(error), "")
+        hint = hint.format(command=command, rights=rights or "read, list and write the bucket")
+        super().__init__(f"Could not {doing}: {str(error).rstrip('.')}. {hint}".rstrip())
