@@ -5,7 +5,7 @@ names, so that every FileField in the database stays valid without a migration.
     DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py move_media --verify
 
 - Public uploads (MEDIA_ROOT) go to STORAGES["default"], private ones (PRIVATE_MEDIA_ROOT)
-  to STORAGES["private"]; by default from the folders the local settings used
+  to STORAGES["private"]; by default from the folders uploads were kept in on local disk
   ({{ cookiecutter.__media_root }} and {{ cookiecutter.__private_root }}).
 - Each object gets what an upload through the app would get from its storage: the content
   type guessed from its name, the storage's object parameters (Cache-Control) and ACL.
@@ -19,6 +19,7 @@ Nothing is ever deleted, from the folders or from the bucket.
 import base64
 import hashlib
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
@@ -27,12 +28,12 @@ from django.apps import apps
 from django.core.files.storage import default_storage, storages
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
+from django.template.defaultfilters import filesizeformat
+from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-from ...checks import is_s3
-from ...s3 import etags
+from ...bucket import BucketError, etags, key, md5, prefix, write_parameters
 
-# Where the local settings (media_local.py) kept public and private uploads, by default.
 SOURCES = {
     "default": "{{ cookiecutter.__media_root }}",
     "private": "{{ cookiecutter.__private_root }}",
@@ -40,19 +41,38 @@ SOURCES = {
 LABELS = {"default": "public uploads", "private": "private uploads"}
 
 
-def human(count):
-    for unit in ("B", "KB", "MB", "GB"):
-        if count < 1000 or unit == "GB":
-            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
-        count /= 1000
-
-
-def md5_of(path):
-    digest = hashlib.md5(usedforsecurity=False)
+def copy_one(storage, client, held, name, path, dry_run):
+    """Copy the file at `path` to `name` in `storage`, unless `held` (what the bucket holds
+    there) has it: (outcome, reason)."""
     with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest
+        digest = hashlib.file_digest(file, md5)
+    if held.get(name) == digest.hexdigest():
+        return "skipped", None
+    if name in held:
+        return "failed", "the bucket holds other bytes under this name; left as it is"
+    if not dry_run:
+        object_key = key(storage, name)
+        checksum = base64.b64encode(digest.digest()).decode()  # S3 refuses bytes that differ
+        with path.open("rb") as body:
+            client.put_object(
+                Bucket=storage.bucket_name,
+                Key=object_key,
+                Body=body,
+                ContentMD5=checksum,
+                **write_parameters(storage, object_key),
+            )
+    return "copied", None
+
+
+def file_fields():
+    """(model, field, alias of the field's storage in SOURCES or None) of every FileField."""
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                storage = field.storage  # default_storage stands for STORAGES["default"]
+                alias = "default" if storage is default_storage else None
+                alias = alias or next((a for a in SOURCES if storages[a] is storage), None)
+                yield model, field, alias
 
 
 class Command(BaseCommand):
@@ -69,77 +89,61 @@ class Command(BaseCommand):
 
     def handle(self, *args, from_media, from_private, jobs, dry_run, verify, **options):
         for alias in SOURCES:
-            if not is_s3(storages[alias]):
+            if not isinstance(storages[alias], S3Storage):
                 raise CommandError(
-                    f'STORAGES["{alias}"] is not in S3: run move_media with the S3 settings '
-                    "(DJANGO_SETTINGS_MODULE=config.settings.prod, media_files=s3)."
+                    f'STORAGES["{alias}"] is not in S3: run move_media with the production '
+                    "settings (DJANGO_SETTINGS_MODULE=config.settings.prod)."
                 )
+        folders = {"default": Path(from_media), "private": Path(from_private)}
         try:
             if verify:
-                return self.verify({"default": from_media, "private": from_private})
-            self.copy({"default": Path(from_media), "private": Path(from_private)}, jobs, dry_run)
+                return self.verify(folders)
+            self.copy(folders, jobs, dry_run)
         except (BotoCoreError, ClientError) as error:
-            raise CommandError(f"S3 refused: {error}") from None
+            raise BucketError("move the uploads", error, command="move_media") from None
 
     def copy(self, folders, jobs, dry_run):
-        work = []  # (alias, name, path, size)
+        work, targets = [], {}  # [(alias, name, path, size)]; alias -> copy_one's first three
         for alias, folder in folders.items():
             if not folder.is_dir():
                 self.stderr.write(f"{folder} does not exist: no {LABELS[alias]} to copy.")
-                continue
             for path in sorted(p for p in folder.rglob("*") if p.is_file()):
                 name = clean_name(path.relative_to(folder).as_posix())
                 work.append((alias, name, path, path.stat().st_size))
-        held = {alias: etags(storages[alias]) for alias in folders}
         for alias, folder in folders.items():
+            # One client per storage, shared by the threads (boto3 clients are thread-safe).
             storage, count = storages[alias], sum(item[0] == alias for item in work)
-            where = f"s3://{storage.bucket_name}/{storage._normalize_name('x')[:-1]}"
+            targets[alias] = (storage, storage.connection.meta.client, etags(storage))
+            where = f"s3://{storage.bucket_name}/{prefix(storage.location)}"
             self.stdout.write(f"{LABELS[alias]}: {count} files in {folder} -> {where}")
-        # One client per storage, shared by the threads (boto3 clients are thread-safe).
-        clients = {alias: storages[alias].connection.meta.client for alias in folders}
 
-        def copy_one(alias, name, path, length):
-            digest = md5_of(path)
-            if held[alias].get(name) == digest.hexdigest():
-                return "skipped", None
-            if name in held[alias]:
-                return "failed", "the bucket holds other bytes under this name; left as it is"
-            if dry_run:
-                return "copied", None
-            storage = storages[alias]
-            key = storage._normalize_name(name)
-            params = storage._get_write_parameters(key)  # ContentType, CacheControl, ACL
-            md5 = base64.b64encode(digest.digest()).decode()  # S3 refuses bytes that differ
-            with path.open("rb") as body:
-                clients[alias].put_object(
-                    Bucket=storage.bucket_name, Key=key, Body=body, ContentMD5=md5, **params
-                )
-            return "copied", None
-
-        counts, failures = {"copied": 0, "skipped": 0, "failed": 0}, []
-        total_bytes, done_bytes = sum(item[3] for item in work), 0
-        started = shown = time.monotonic()
+        counts, failures, done_bytes = Counter(), [], 0
+        total_bytes, started = sum(item[3] for item in work), time.monotonic()
+        shown = started
         with ThreadPoolExecutor(jobs) as pool:
-            futures = {pool.submit(copy_one, *item): item for item in work}
+            futures = {
+                pool.submit(copy_one, *targets[alias], name, path, dry_run): (path, size)
+                for alias, name, path, size in work
+            }
             for done, future in enumerate(as_completed(futures), 1):
-                alias, name, path, length = futures[future]
+                path, size = futures[future]
                 try:
                     outcome, reason = future.result()
                 except (BotoCoreError, ClientError, OSError) as error:
                     outcome, reason = "failed", str(error)
                 counts[outcome] += 1
-                done_bytes += length
+                done_bytes += size
                 if reason:
-                    failures.append(f"{path}: {reason}")
+                    failures.append(f"failed: {path}: {reason}")
                 if time.monotonic() - shown >= 1 or done == len(work):
                     shown = time.monotonic()
                     self.progress(done, len(work), done_bytes, total_bytes, shown - started)
         for failure in failures:
-            self.stderr.write(f"failed: {failure}")
+            self.stderr.write(failure)
         self.stdout.write(
             f"{'Would copy' if dry_run else 'Copied'} {counts['copied']} files, skipped "
             f"{counts['skipped']} already in the bucket, failed {counts['failed']} "
-            f"(of {len(work)} files, {human(total_bytes)})."
+            f"(of {len(work)} files, {filesizeformat(total_bytes)})."
         )
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} files were not copied: see above.")
@@ -149,36 +153,29 @@ class Command(BaseCommand):
         rate = done / max(elapsed, 1e-6)
         left = (total - done) / rate if rate else 0
         self.stderr.write(
-            f"{files}/{total_files} files, {human(done)}/{human(total)}, "
-            f"{files / max(elapsed, 1e-6):.0f} files/s, {human(rate)}/s, {left:.0f} s left"
+            f"{files}/{total_files} files, {filesizeformat(done)}/{filesizeformat(total)}, "
+            f"{files / max(elapsed, 1e-6):.0f} files/s, {filesizeformat(rate)}/s, {left:.0f} s left"
         )
 
     def verify(self, folders):
         """Every file named by a FileField of any row must be in the field's storage."""
         held, checked, missing = {}, 0, 0
-        for model in apps.get_models():
-            for field in model._meta.get_fields():
-                if not isinstance(field, models.FileField):
-                    continue
-                storage = field.storage  # default_storage stands for STORAGES["default"]
-                alias = "default" if storage is default_storage else None
-                alias = alias or next((a for a in SOURCES if storages[a] is storage), None)
-                if alias and alias not in held:
-                    held[alias] = etags(storage)
-                rows = model._default_manager.exclude(**{field.name: ""}).exclude(
-                    **{f"{field.name}__isnull": True}
-                )
-                for pk, name in rows.values_list("pk", field.name).iterator():
-                    checked += 1
-                    there = clean_name(name) in held[alias] if alias else storage.exists(name)
-                    if not there:
-                        missing += 1
-                        local = alias and (Path(folders[alias]) / name).is_file()
-                        source = "in" if local else "not in"
-                        self.stdout.write(
-                            f"missing: {model._meta.label}.{field.name} of row {pk}: {name} "
-                            f"({source} the source folder)"
-                        )
+        for model, field, alias in file_fields():
+            if alias and alias not in held:
+                held[alias] = etags(field.storage)
+            rows = model._default_manager.exclude(**{field.name: ""}).exclude(
+                **{f"{field.name}__isnull": True}
+            )
+            for pk, name in rows.values_list("pk", field.name).iterator():
+                checked += 1
+                there = clean_name(name) in held[alias] if alias else field.storage.exists(name)
+                if not there:
+                    missing += 1
+                    source = "in" if alias and (folders[alias] / name).is_file() else "not in"
+                    self.stdout.write(
+                        f"missing: {model._meta.label}.{field.name} of row {pk}: {name} "
+                        f"({source} the source folder)"
+                    )
         self.stdout.write(f"Checked {checked} files named in the database: {missing} missing.")
         if missing:
             raise CommandError(f"{missing} files named in the database are not in the bucket.")

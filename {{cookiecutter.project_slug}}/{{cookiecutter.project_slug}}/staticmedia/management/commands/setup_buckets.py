@@ -21,17 +21,14 @@ from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 from storages.backends.s3 import S3Storage
 
-from ...s3 import error_code
+from ...bucket import BucketError, error_code, prefix
 
 SID, RULE_ID = "PublicRead", "site"
-HINTS = {
-    "NoSuchBucket": "Create the bucket (or fix DJANGO_S3_BUCKET), then run setup_buckets again.",
-    "AccessDenied": "Run setup_buckets with credentials that may change the bucket's policy "
-    "and CORS (and its Block Public Access setting on AWS), or have its owner apply the JSON "
-    "that --dry-run prints.",
-    "NotImplemented": "This service does not support that call: set the bucket up in its "
-    "console, as the README's table of S3 services says.",
-}
+# What these credentials must be allowed, when the bucket refuses.
+RIGHTS = (
+    "change the bucket's policy and CORS (and its Block Public Access setting on AWS), or "
+    "have its owner apply the JSON that --dry-run prints"
+)
 
 
 def buckets():
@@ -42,8 +39,8 @@ def buckets():
         if isinstance(storage, S3Storage):
             bucket = found[storage.bucket_name]
             bucket["client"] = storage.connection.meta.client
-            prefix = f"{storage.location.strip('/')}/".lstrip("/")
-            bucket["private" if storage.querystring_auth else "public"].add(prefix)
+            kind = "private" if storage.querystring_auth else "public"
+            bucket[kind].add(prefix(storage.location))
             if storage.custom_domain:
                 bucket["domains"].add(storage.custom_domain)
     return found
@@ -53,7 +50,7 @@ def public_read(bucket, prefixes, private):
     exposed = [p for p in private for public in prefixes if p.startswith(public)]
     if exposed:
         raise CommandError(f"Private files under {exposed[0]!r} in {bucket} would be public.")
-    resources = [f"arn:aws:s3:::{bucket}/{prefix}*" for prefix in sorted(prefixes)]
+    resources = [f"arn:aws:s3:::{bucket}/{start}*" for start in sorted(prefixes)]
     return {"Sid": SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
             "Resource": resources}  # fmt: skip
 
@@ -72,38 +69,33 @@ def cors_rule(domains):
             "AllowedHeaders": ["*"], "MaxAgeSeconds": 86400}  # fmt: skip
 
 
-def apply(client, bucket, statement, rule):
+def unless(code, answer, call, **params):
+    """What `call(**params)` returns, or `answer` where S3 answers with the error `code`."""
     try:
-        policy = json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])
+        return call(**params)
     except ClientError as error:
-        if error_code(error) != "NoSuchBucketPolicy":
+        if error_code(error) != code:
             raise
-        policy = {"Version": "2012-10-17", "Statement": []}
+        return answer
+
+
+def apply(client, bucket, statement, rule):
+    found = unless("NoSuchBucketPolicy", None, client.get_bucket_policy, Bucket=bucket)
+    policy = json.loads(found["Policy"]) if found else {"Version": "2012-10-17", "Statement": []}
     others = [s for s in policy["Statement"] if s.get("Sid") != SID]
-    if statement:  # AWS blocks public policies on new buckets
-        try:
-            client.put_public_access_block(
-                Bucket=bucket,
-                PublicAccessBlockConfiguration={
-                    "BlockPublicAcls": True, "IgnorePublicAcls": True,
-                    "BlockPublicPolicy": False, "RestrictPublicBuckets": False,
-                },
-            )  # fmt: skip
-        except ClientError as error:
-            if error_code(error) != "NotImplemented":  # not every S3 service has it
-                raise
+    if statement:  # AWS blocks public policies on new buckets; not every service has this
+        unless("NotImplemented", None, client.put_public_access_block, Bucket=bucket,
+               PublicAccessBlockConfiguration={
+                   "BlockPublicAcls": True, "IgnorePublicAcls": True,
+                   "BlockPublicPolicy": False, "RestrictPublicBuckets": False,
+               })  # fmt: skip
     if statement or others:
         policy["Statement"] = [*others, *([statement] if statement else [])]
         client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     elif policy["Statement"]:
         client.delete_bucket_policy(Bucket=bucket)
-    try:
-        rules = client.get_bucket_cors(Bucket=bucket)["CORSRules"]
-    except ClientError as error:
-        if error_code(error) != "NoSuchCORSConfiguration":
-            raise
-        rules = []
-    rules = [r for r in rules if r.get("ID") != RULE_ID] + [rule]
+    cors = unless("NoSuchCORSConfiguration", {}, client.get_bucket_cors, Bucket=bucket)
+    rules = [r for r in cors.get("CORSRules", []) if r.get("ID") != RULE_ID] + [rule]
     client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
 
 
@@ -124,11 +116,8 @@ class Command(BaseCommand):
             try:
                 apply(found["client"], bucket, statement, rule)
             except (BotoCoreError, ClientError) as error:
-                hint = HINTS.get(error_code(error), "")
-                reason = str(error).rstrip(".")
-                raise CommandError(
-                    f"Could not set up the S3 bucket {bucket!r}: {reason}. {hint}"
-                ) from None
+                doing = f"set up the S3 bucket {bucket!r}"
+                raise BucketError(doing, error, command="setup_buckets", rights=RIGHTS) from None
             public = ", ".join(sorted(found["public"])) or "nothing"
             origins = rule["AllowedOrigins"]
             self.stdout.write(f"{bucket}: anyone may read {public}; CORS for {origins}")
