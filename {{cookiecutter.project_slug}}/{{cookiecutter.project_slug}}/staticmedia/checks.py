@@ -11,13 +11,8 @@ from django.contrib.staticfiles.storage import HashedFilesMixin
 from django.core.checks import Error, Tags, Warning, register
 from django.core.files.storage import {% if cookiecutter.media_files == "s3" %}FileSystemStorage, {% endif %}storages
 from django.utils.module_loading import import_string
-{%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
+{%- if cookiecutter.media_files == "s3" %}
 from storages.backends.s3 import S3Storage
-
-
-def is_s3(storage):
-    """True for django-storages' S3 storages, and the project's subclasses of them."""
-    return isinstance(storage, S3Storage)
 {%- endif %}
 
 
@@ -79,7 +74,7 @@ def check_media_is_served(app_configs, **kwargs):
 def _overwriting_option(alias):
     """The option that has STORAGES[alias] replace a file saved under a taken name, or None."""
 {%- if cookiecutter.media_files == "s3" %}
-    if is_s3(storage := storages[alias]):  # S3Storage overwrites unless told otherwise
+    if isinstance(storage := storages[alias], S3Storage):  # overwrites unless told otherwise
         return "file_overwrite" if storage.file_overwrite else None
 {%- endif %}
     options = settings.STORAGES[alias].get("OPTIONS", {})

@@ -18,7 +18,7 @@ from django.utils.module_loading import import_string
 {%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
 from storages.backends.s3 import S3Storage
 
-from ... import s3
+from ... import explain_s3
 {%- endif %}
 
 ROWS = ["storage", "source", "written to", "URL prefix", "served by", "next"]
@@ -64,7 +64,7 @@ def static_rows():
     }
 {%- if cookiecutter.static_files == "s3" %}
     if issubclass(storage_class, S3Storage):
-        return s3.static_rows(_without_manifest(storage_class), rows)
+        return explain_s3.static_rows(_without_manifest(storage_class), rows)
 {%- endif %}
     root = Path(settings.STATIC_ROOT) if settings.STATIC_ROOT else None
     if settings.DEBUG:
@@ -99,7 +99,7 @@ def media_rows(alias):
     rows = {"storage": _storage(alias)}
 {%- if cookiecutter.media_files == "s3" %}
     if isinstance(storage, S3Storage):
-        return s3.media_rows(storage, rows, private)
+        return explain_s3.media_rows(storage, rows, private)
 {%- endif %}
     root, setting = storage.location, "PRIVATE_MEDIA_ROOT" if private else "MEDIA_ROOT"
     rows["written to"] = f"{root} ({setting}), in each file field's upload_to sub-folder"
