@@ -1,9 +1,7 @@
-"""What the S3 code here shares: object keys, one listing of a storage's objects, the upload
-parameters of django-storages, and one-line errors that say what to check.
+"""What the S3 code here shares: object keys, one listing, upload parameters, one-line errors.
 
-Only django-storages' public API: its `safe_join` and `get_object_parameters` give the keys
-and parameters that its own uploads use (tests/test_bucket.py compares them on each release).
-"""
+From django-storages' public API only (safe_join, get_object_parameters): the keys and upload
+parameters are those of its own uploads, as tests/test_bucket.py checks on each release."""
 
 import hashlib
 import mimetypes

@@ -1,19 +1,13 @@
-"""Copy the uploads of local folders into the S3 storages of these settings, under the same
-names, so that every FileField in the database stays valid without a migration.
+"""Copy uploads from local folders into the S3 storages of these settings, under the same names,
+so that every FileField in the database stays valid without a migration. Nothing is deleted.
 
-    DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py move_media [--dry-run]
-    DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py move_media --verify
+    DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py move_media [--dry-run | --verify]
 
-- Public uploads (MEDIA_ROOT) go to STORAGES["default"], private ones (PRIVATE_MEDIA_ROOT)
-  to STORAGES["private"]; by default from the folders uploads were kept in on local disk
-  ({{ cookiecutter.__media_root }} and {{ cookiecutter.__private_root }}).
-- Each object gets what an upload through the app would get from its storage: the content
-  type guessed from its name, the storage's object parameters (Cache-Control) and ACL.
-- A file the bucket already holds with the same bytes (its MD5 is the object's ETag, read
-  from one listing per storage) is skipped: after an interruption, run it again. A name the
-  bucket holds with other bytes is never overwritten: it counts as failed.
-- --verify checks that every file a FileField in the database names is in its storage.
-Nothing is ever deleted, from the folders or from the bucket.
+Public uploads go to STORAGES["default"], private ones to STORAGES["private"], each object
+with what an upload through the app gets from its storage (content type, Cache-Control, ACL).
+A file the bucket holds with the same bytes (its ETag, from one listing) is skipped, so an
+interrupted run is simply run again; a name it holds with other bytes is never overwritten
+(it counts as failed). --verify checks that every file the database names is in its storage.
 """
 
 import base64
@@ -34,6 +28,7 @@ from storages.utils import clean_name
 
 from ...bucket import BucketError, etags, key, md5, prefix, write_parameters
 
+# Where uploads were kept on local disk, by default.
 SOURCES = {
     "default": "{{ cookiecutter.__media_root }}",
     "private": "{{ cookiecutter.__private_root }}",
@@ -42,8 +37,7 @@ LABELS = {"default": "public uploads", "private": "private uploads"}
 
 
 def copy_one(storage, client, held, name, path, dry_run):
-    """Copy the file at `path` to `name` in `storage`, unless `held` (what the bucket holds
-    there) has it: (outcome, reason)."""
+    """(outcome, reason) of copying `path` to `name` in `storage`, whose objects are `held`."""
     with path.open("rb") as file:
         digest = hashlib.file_digest(file, md5)
     if held.get(name) == digest.hexdigest():

@@ -1,15 +1,13 @@
-"""Set up the S3 buckets of STORAGES: who may read what, and from which sites.
+"""Set up the S3 buckets of STORAGES, as their storages need; run again, it changes nothing.
 
     DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py setup_buckets [--dry-run]
 
-For each bucket, read from the storages themselves:
-- a bucket policy statement (Sid "PublicRead") that lets anyone GET the objects under the
-  location of every storage whose links carry no signature (static files, public uploads).
-  Storages with signed links (private uploads) get nothing, and nobody may list the bucket;
-- a CORS rule (ID "site") that lets the site's origins (https:// and each ALLOWED_HOSTS
-  name, and the CDN domain) GET and HEAD: fonts and the admin's icons are fetched across
-  origins once static files come from the bucket or a CDN.
-The bucket's other policy statements and CORS rules are kept. Running it again changes nothing.
+- A policy statement (Sid "PublicRead") lets anyone GET the objects under the location of each
+  storage whose links carry no signature (static files, public uploads); nobody may list the
+  bucket or read the private uploads.
+- A CORS rule (ID "site") lets the site's origins (https:// and each ALLOWED_HOSTS name, and
+  the CDN domain) GET and HEAD: fonts and the admin's icons come across origins from a bucket.
+The bucket's other policy statements and CORS rules are kept.
 """
 
 import json
