@@ -33,7 +33,6 @@ KEEP_ONLY_IF = {
     **{f"deploy/{server}": server == WEB_SERVER for server in ("nginx", "apache")},
     "deploy": WEB_SERVER != "none",
     "config/settings/s3.py": USES_S3,
-    f"{APP}/s3.py": USES_S3,
     f"{APP}/bucket.py": USES_S3,
     f"{APP}/explain_s3.py": USES_S3,
     f"{APP}/checks_s3.py": MEDIA_FILES == "s3",
