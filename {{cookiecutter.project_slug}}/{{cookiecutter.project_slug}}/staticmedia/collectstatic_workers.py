@@ -28,16 +28,18 @@ def _start_worker(session_options, client_options, threads):
     _worker.update(client=client, threads=ThreadPoolExecutor(threads))
 
 
-def _put(bucket, key, data, params):
+def _put(bucket, name, key, data, params):
     try:
         _worker["client"].put_object(Bucket=bucket, Key=key, Body=data, **params)
     except (BotoCoreError, ClientError) as error:
-        return error_code(error), str(error)  # exceptions do not always pickle
+        return name, error_code(error), str(error)  # exceptions do not always pickle
 
 
 def _put_batch(bucket, batch):
-    """Uploads [(key, data, params)] in the worker's threads: [(code, message) or None]."""
-    return list(_worker["threads"].map(lambda item: _put(bucket, *item), batch))
+    """Uploads [(name, key, data, params)] in the worker's threads: [(name, code, message)]
+    of those that failed."""
+    results = _worker["threads"].map(lambda upload: _put(bucket, *upload), batch)
+    return [failed for failed in results if failed]
 
 
 class Uploads:
@@ -56,7 +58,7 @@ class Uploads:
                   "config": storage.client_config}  # fmt: skip
         self.worker_options = (session, client, threads)
         self.room = threading.BoundedSemaphore(processes * 4)  # batches in memory, waiting
-        self.batch, self.handed = [], []  # [(name, key, data, params)], [(names, future)]
+        self.batch, self.handed, self.count = [], [], 0  # uploads, batches handed over, files
 
     @cached_property
     def pool(self):
@@ -78,22 +80,16 @@ class Uploads:
         batch, self.batch = self.batch, []
         if batch:
             self.room.acquire()
-            future = self.pool.submit(_put_batch, self.bucket, [item[1:] for item in batch])
-            future.add_done_callback(lambda _: self.room.release())
-            self.handed.append(([item[0] for item in batch], future))
+            self.handed.append(self.pool.submit(_put_batch, self.bucket, batch))
+            self.handed[-1].add_done_callback(lambda _: self.room.release())
+            self.count += len(batch)
 
     def wait(self):
-        """Waits for every upload handed over: [(name, code, message)] of the failed ones,
-        and how many there were in all."""
+        """Waits for every upload: [(name, code, message)] of the failed ones, and how many
+        there were in all."""
         self._hand_over()
         handed, self.handed = self.handed, []
-        failed = [
-            (name, *failure)
-            for names, future in handed
-            for name, failure in zip(names, future.result(), strict=True)
-            if failure
-        ]
-        return failed, sum(len(names) for names, _ in handed)
+        return [failed for future in handed for failed in future.result()], self.count
 
     def close(self):
         if pool := self.__dict__.get("pool"):
