@@ -18,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.fixtures.s3 import seaweedfs
-from tests.fixtures.tcp_proxy import TcpProxy
 from tests.support import venvs
 from tests.support.project import Project
+from tests.support.s3 import seaweedfs
+from tests.support.tcp_proxy import TcpProxy
 from tests.support.template import DEFAULTS, render
 
 PUBLIC, PRIVATE = 1700, 300

@@ -28,18 +28,14 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
-from tests.fixtures.webservers import (
-    Deployment,
-    gunicorn_on_socket,
-    make_certificate,
-    web_server,
-)
 from tests.support import venvs
 from tests.support.app_servers import gunicorn, runserver
 from tests.support.browsing import HTTPS_PROXY_HEADERS
+from tests.support.deployment import Deployment, make_certificate
 from tests.support.processes import free_port
 from tests.support.project import Project
 from tests.support.template import DEFAULTS, render
+from tests.support.web_servers import web_server
 
 RULE = ".card-{n} {{ margin: 0 auto; padding: {n}px; color: #{n:06x}; border: 1px solid #ccc; }}\n"
 
@@ -108,7 +104,7 @@ def serve_from_whitenoise_behind_nginx(tmp, cert, stack):
     project.manage("collectstatic", "--noinput", settings="prod", **env)
     site = deployment.edit_site(project, 10 * 1024 * 1024)
     stack.enter_context(web_server("nginx", site, deployment))
-    stack.enter_context(gunicorn_on_socket(project, deployment, **env))
+    stack.enter_context(gunicorn(project, socket=deployment.socket, **env))
     return f"{deployment.url}/static/{hashed(deployment.static_root, 'css/bench.css')}"
 
 
@@ -116,7 +112,7 @@ def serve_from_whitenoise(tmp, stack):
     project = make(tmp, static_files="whitenoise", example_app="no")
     add_stylesheet(project)
     project.manage("collectstatic", "--noinput", settings="prod")
-    url = stack.enter_context(gunicorn(project))
+    url = stack.enter_context(gunicorn(project)).url
     return f"{url}/static/{hashed(project.var / 'static', 'css/bench.css')}"
 
 

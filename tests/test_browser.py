@@ -5,15 +5,15 @@ Django admin styled by its own CSS; logged in, a private attachment uploaded bes
 image, downloaded under its name, and refused once logged out. Screenshots of each page go
 to artifacts/screenshots/."""
 
-import contextlib
-
 import pytest
 
-from tests.fixtures.webservers import gunicorn_on_socket, prepare_mod_wsgi_app, web_server
 from tests.support.app_servers import gunicorn, runserver
-from tests.support.browsing import png_bytes
+from tests.support.browsing import PDF, PDF_NAME, png_bytes
+from tests.support.deployment import prepare_mod_wsgi_app
+from tests.support.s3 import bucket_url
 from tests.support.template import DEFAULTS, combo_id
-from tests.test_private_files import NAME, PASSWORD, PDF, add_user
+from tests.support.users import PASSWORD, add_users
+from tests.support.web_servers import web_server
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ BODY_BACKGROUND = "rgb(245, 247, 250)"
 HEADLINE_COLOR = "rgb(12, 75, 51)"
 ADMIN_HEADER_BACKGROUND = "rgb(65, 118, 144)"  # --header-bg: var(--secondary), #417690
 # base.py's default; the web server gets the same limit from the site rendered from settings.
-MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+DEFAULT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # nginx or Apache in front of gunicorn, uploads on its disk: static files from WhiteNoise
 # (through the proxy), from the web server itself, or from an S3 bucket.
 BEHIND_A_WEB_SERVER = [
@@ -93,7 +93,7 @@ def use_private_files(browser, url, media_from):
         "#id_image", {"name": "blue.png", "mimeType": "image/png", "buffer": png_bytes((0, 0, 200))}
     )
     browser.page.set_input_files(
-        "#id_attachment", {"name": NAME, "mimeType": "application/pdf", "buffer": PDF}
+        "#id_attachment", {"name": PDF_NAME, "mimeType": "application/pdf", "buffer": PDF}
     )
     browser.submit("main button[type=submit]", "/uploads/")
     image = f'img[alt="{title}"]'
@@ -101,14 +101,14 @@ def use_private_files(browser, url, media_from):
     assert browser.natural_width(image) == 16, browser.report()
     assert "only the person who uploaded one, and staff" in browser.page.text_content("main")
     browser.assert_no_failed_requests()
-    link = browser.page.locator("a.attachment", has_text=NAME)
+    link = browser.page.locator("a.attachment", has_text=PDF_NAME)
     href = link.get_attribute("href")
     # (Chromium reports a navigation that becomes a download as an aborted request.)
     with browser.page.expect_download() as download:
         link.click()
     # The exact name, as Chromium saves it: it writes a quote as "_" on disk. The "ä" shows it
     # read the UTF-8 filename* (Django's content_disposition_header sends no other).
-    assert download.value.suggested_filename == NAME.replace('"', "_")
+    assert download.value.suggested_filename == PDF_NAME.replace('"', "_")
     with open(download.value.path(), "rb") as downloaded:
         assert downloaded.read() == PDF
     browser.screenshot("private")
@@ -123,29 +123,12 @@ def use_private_files(browser, url, media_from):
 def test_development_server(make_project, open_browser):
     project = make_project()
     project.manage("migrate", "--noinput")
-    add_user(project, {}, "alice", settings="dev")
+    add_users(project, "alice", settings="dev")
 
     with runserver(project) as url:
         browser = open_browser()
         use_the_site(browser, url, f"{url}/static/", f"{url}/media/")
         use_private_files(browser, url, f"{url}/media/")
-
-
-def bucket_url(project):
-    """Where the project's bucket is on the test S3 server (make_project made it)."""
-    return f"{project.prod_env['DJANGO_S3_ENDPOINT_URL']}/{project.prod_env['DJANGO_S3_BUCKET']}"
-
-
-@contextlib.contextmanager
-def gunicorn_over_https(project, certificate):
-    """gunicorn with production settings, speaking TLS itself as a platform's router would
-    in front of it: the browser gets real HTTPS, so Secure cookies, the CSRF origin check and
-    SECURE_SSL_REDIRECT work exactly as in production, with nothing in the settings changed."""
-    project.manage("migrate", "--noinput", settings="prod")
-    project.manage("collectstatic", "--noinput", settings="prod")
-    tls = ["--certfile", certificate.cert, "--keyfile", certificate.key]
-    with gunicorn(project, *tls) as url:
-        yield url.replace("http://", "https://", 1)
 
 
 @pytest.mark.parametrize(
@@ -158,9 +141,12 @@ def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate
     project = make_project(web_server="none", static_files=static_files, media_files="s3")
 
     bucket = bucket_url(project)
+    project.deploy()
+    add_users(project, "alice")
 
-    with gunicorn_over_https(project, tls_certificate) as url:  # migrated
-        add_user(project, {}, "alice")
+    # Real HTTPS for the browser: gunicorn speaks TLS itself (see app_servers.gunicorn).
+    with gunicorn(project, tls=tls_certificate) as app:
+        url = app.url
         static_from = f"{bucket}/static/" if static_files == "s3" else f"{url}/static/"
         browser = open_browser(ignore_https_errors=True, accept_downloads=True)
         upload_url = use_the_site(browser, url, static_from, f"{bucket}/media/")
@@ -174,17 +160,14 @@ def test_behind_a_web_server(make_project, deployment, open_browser, combo):
     certificate, gunicorn on the socket systemd would open (tests/fixtures/webservers.py)."""
     server = combo["web_server"]
     project = make_project(combo)
-    env = deployment.settings_env(MAX_UPLOAD_SIZE)
-    project.manage("migrate", "--noinput", settings="prod", **env)
-    project.manage("collectstatic", "--noinput", settings="prod", **env)
-    site = deployment.edit_site(project, MAX_UPLOAD_SIZE)
+    site, env = deployment.install(project, DEFAULT_MAX_UPLOAD_SIZE)
     url = deployment.url
 
     static_from = f"{bucket_url(project)}/static/" if "s3" in combo.values() else f"{url}/static/"
 
-    add_user(project, env, "alice")
+    add_users(project, "alice", **env)
 
-    with web_server(server, site, deployment), gunicorn_on_socket(project, deployment, **env):
+    with web_server(server, site, deployment), gunicorn(project, socket=deployment.socket, **env):
         browser = open_browser(ignore_https_errors=True, accept_downloads=True)
         use_the_site(browser, url, static_from, f"{url}/media/")
         use_private_files(browser, url, f"{url}/media/")
@@ -194,7 +177,7 @@ def test_behind_a_web_server(make_project, deployment, open_browser, combo):
 
 def test_apache_with_the_app_in_mod_wsgi(make_project, deployment, open_browser):
     """Apache's second variant, the app in mod_wsgi daemons (see prepare_mod_wsgi_app)."""
-    app = prepare_mod_wsgi_app(make_project, deployment, MAX_UPLOAD_SIZE)
+    app = prepare_mod_wsgi_app(make_project, deployment, DEFAULT_MAX_UPLOAD_SIZE)
     url = deployment.url
 
     # mod_wsgi's daemons inherit Apache's environment: the production variables.

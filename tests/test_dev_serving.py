@@ -37,8 +37,7 @@ def test_runserver_serves_static_and_uploaded_media(make_project, line):
 
 def test_with_debug_off_django_does_not_serve_media(make_project):
     project = make_project()
-    project.manage("migrate", "--noinput", settings="prod")
-    project.manage("collectstatic", "--noinput", settings="prod")
+    project.deploy()
     image = png_bytes()
 
     with runserver(project, "prod") as url:

@@ -4,8 +4,8 @@ files with production settings, and passes its own test suite."""
 
 import pytest
 
-from tests.fixtures.webservers import shipped_defaults
 from tests.support import venvs
+from tests.support.deployment import shipped_defaults
 from tests.support.template import DEFAULTS, combo_id, valid_combinations
 
 pytestmark = pytest.mark.slow

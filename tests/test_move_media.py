@@ -24,11 +24,12 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.fixtures.tcp_proxy import TcpProxy
+from tests.support.app_servers import gunicorn
 from tests.support.browsing import Visitor
 from tests.support.project import Project
-from tests.test_browser import bucket_url, gunicorn_over_https
-from tests.test_private_files import PASSWORD, add_user
+from tests.support.s3 import bucket_url
+from tests.support.tcp_proxy import TcpProxy
+from tests.support.users import add_users, log_in
 
 pytestmark = pytest.mark.slow
 
@@ -134,9 +135,8 @@ def moved(make_project, tmp_path):
     media, private, database = tmp_path / "media", tmp_path / "private", tmp_path / "db.sqlite3"
     paths = {"DJANGO_MEDIA_ROOT": media, "DJANGO_PRIVATE_MEDIA_ROOT": private}
     paths["DJANGO_SQLITE_PATH"] = database
-    local.manage("migrate", "--noinput", settings="prod", **paths)
-    for user in ("alice", "bob"):
-        add_user(local, paths, user)
+    local.migrate(**paths)
+    add_users(local, "alice", "bob", **paths)
     public, secret, rows = make_before(media, private)
     (tmp_path / "rows.json").write_text(json.dumps(rows))
     script = MAKE_ROWS.format(slug=local.slug, rows=str(tmp_path / "rows.json"))
@@ -242,7 +242,9 @@ def test_move_interrupted_verified_and_served(
 
     # The app with S3 settings serves every old upload.
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_certificate.cert))
-    with gunicorn_over_https(project, tls_certificate) as url:
+    project.deploy()
+    with gunicorn(project, tls=tls_certificate) as app:
+        url = app.url
         browser = open_browser(ignore_https_errors=True)
         browser.goto(f"{url}/uploads/")
         widths = browser.evaluate(
@@ -259,9 +261,7 @@ def test_move_interrupted_verified_and_served(
         browser.assert_no_failed_requests()
         browser.screenshot("moved-uploads")
 
-        alice, bob, anonymous = Visitor(url), Visitor(url), Visitor(url)
-        alice.log_in("alice", PASSWORD)
-        bob.log_in("bob", PASSWORD)
+        (alice, bob), anonymous = log_in(url, "alice", "bob"), Visitor(url)
         for index in (0, 1, ATTACHMENTS - 1):
             link = f"/uploads/{index + 1}/attachment/"
             signed = alice.get(link)

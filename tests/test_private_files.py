@@ -8,25 +8,13 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.fixtures.webservers import gunicorn_on_socket, prepare_mod_wsgi_app, web_server
-from tests.support.browsing import Visitor, png_bytes
-from tests.test_webservers import MAX_UPLOAD_SIZE, raw_get
+from tests.support.app_servers import gunicorn
+from tests.support.browsing import PDF, PDF_DISPOSITION, PDF_NAME, Visitor, png_bytes, raw_get
+from tests.support.deployment import prepare_mod_wsgi_app
+from tests.support.users import add_readers, log_in
+from tests.support.web_servers import web_server
 
 pytestmark = pytest.mark.slow
-
-NAME = 'Bericht März 2026 "v2".pdf'
-PDF = b"%PDF-1.4\n% private bytes " + bytes(range(256)) * 64  # larger than any header block
-# Django's content_disposition_header: the exact name, in UTF-8 (RFC 6266's filename*).
-DISPOSITION = "attachment; filename*=utf-8''Bericht%20M%C3%A4rz%202026%20%22v2%22.pdf"
-PASSWORD = "correct horse battery staple"
-
-
-def add_user(project, env, username, settings="prod", staff=False):
-    """A user with PASSWORD; `staff`: a superuser, who may use the whole admin."""
-    create = "create_superuser" if staff else "create_user"
-    code = "from django.contrib.auth.models import User; "
-    code += f"User.objects.{create}({username!r}, password={PASSWORD!r})"
-    project.manage("shell", "-c", code, settings=settings, **env)
 
 
 def stored_name(deployment):
@@ -75,7 +63,7 @@ def access_log_lines(log, text, timeout=10):
 def assert_sent_by_the_web_server(response):
     assert response.status_code == 200, response.text[:500]
     assert response.content == PDF
-    assert response.headers["Content-Disposition"] == DISPOSITION
+    assert response.headers["Content-Disposition"] == PDF_DISPOSITION
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Cache-Control"] == "private"  # one value, nothing contradicting
     assert "Expires" not in response.headers and "Pragma" not in response.headers
@@ -87,11 +75,9 @@ def assert_sent_by_the_web_server(response):
 def exercise_private_files(deployment, url, app_log=None):
     """Alice uploads a private file; she and staff (Carol, from the admin) get it, Bob and
     anonymous visitors never do."""
-    alice, bob, carol, anonymous = Visitor(url), Visitor(url), Visitor(url), Visitor(url)
-    alice.log_in("alice", PASSWORD)
-    bob.log_in("bob", PASSWORD)
-    carol.log_in("carol", PASSWORD)
-    link = alice.upload("A report", png_bytes(), (NAME, PDF, "application/pdf"))
+    alice, bob, carol = log_in(url, "alice", "bob", "carol")
+    anonymous = Visitor(url)
+    link = alice.upload("A report", png_bytes(), (PDF_NAME, PDF, "application/pdf"))
     name = stored_name(deployment)
 
     assert_sent_by_the_web_server(alice.get(link))
@@ -122,18 +108,13 @@ def test_private_files_reach_only_their_readers(make_project, deployment, server
     combo = {"web_server": server, "static_files": "whitenoise", "media_files": "local"}
     project = make_project(combo)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
-    env = deployment.settings_env(MAX_UPLOAD_SIZE)
-    project.manage("migrate", "--noinput", settings="prod", **env)
-    project.manage("collectstatic", "--noinput", settings="prod", **env)
-    for user in ("alice", "bob"):
-        add_user(project, env, user)
-    add_user(project, env, "carol", staff=True)
-    site = deployment.edit_site(project, MAX_UPLOAD_SIZE)
+    site, env = deployment.install(project)
+    add_readers(project, **env)
     project.manage("check", "--deploy", "--fail-level", "WARNING", settings="prod", **env)
 
     with web_server(server, site, deployment):
-        with gunicorn_on_socket(project, deployment, **env) as app_log:
-            alice, link = exercise_private_files(deployment, deployment.url, app_log)
+        with gunicorn(project, socket=deployment.socket, **env) as app:
+            alice, link = exercise_private_files(deployment, deployment.url, app.log)
         # gunicorn stopped: the server alone sends no private file to anyone.
         assert alice.get(link).status_code in (502, 503)
         name = stored_name(deployment)
@@ -145,10 +126,8 @@ def test_private_files_reach_only_their_readers(make_project, deployment, server
 def test_private_files_with_apache_running_the_app_in_mod_wsgi(
     make_project, deployment, monkeypatch
 ):
-    app = prepare_mod_wsgi_app(make_project, deployment, MAX_UPLOAD_SIZE)
-    for user in ("alice", "bob"):
-        add_user(app.project, app.env, user)
-    add_user(app.project, app.env, "carol", staff=True)
+    app = prepare_mod_wsgi_app(make_project, deployment)
+    add_readers(app.project, **app.env)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
 
     with web_server("apache", app.site, deployment, env=app.project.env("prod", **app.env)):

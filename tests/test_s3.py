@@ -16,18 +16,21 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.fixtures.s3 import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
 from tests.support import venvs
 from tests.support.app_servers import gunicorn
 from tests.support.browsing import (
     HTTPS_PROXY_HEADERS,
+    PDF,
+    PDF_DISPOSITION,
+    PDF_NAME,
     Visitor,
     image_urls,
     png_bytes,
     upload_image,
 )
+from tests.support.s3 import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
 from tests.support.template import combo_id, valid_combinations
-from tests.test_private_files import DISPOSITION, NAME, PASSWORD, PDF, add_user
+from tests.support.users import add_readers, log_in
 
 pytestmark = pytest.mark.slow
 
@@ -67,19 +70,6 @@ def objects(s3, bucket, prefix="static/"):
     }
 
 
-def collectstatic(project, check=True, **env):
-    return project.manage("collectstatic", "--noinput", settings="prod", check=check, **env)
-
-
-def deployed(make_project, combo):
-    """A project for `combo`, migrated and collected with production settings, as a deploy
-    leaves it."""
-    project = make_project(combo)
-    project.manage("migrate", "--noinput", settings="prod")
-    collectstatic(project)
-    return project
-
-
 def no_traceback(result):
     output = result.stdout + result.stderr
     assert "Traceback" not in output, output
@@ -93,9 +83,8 @@ def no_traceback(result):
 def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_server, combo):
     project = make_project(combo)
     bucket = bucket_of(project)
-    project.manage("migrate", "--noinput", settings="prod")
 
-    collectstatic(project)
+    project.deploy()
 
     paths = manifest(s3_server, bucket)
     client = s3_server.client()
@@ -111,8 +100,8 @@ def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_
     head = client.head_object(Bucket=bucket, Key="static/staticfiles.json")
     assert "immutable" not in head.get("CacheControl", "")
 
-    with gunicorn(project) as url:
-        home = requests.get(f"{url}/", headers=HTTPS_PROXY_HEADERS, timeout=10)
+    with gunicorn(project) as app:
+        home = requests.get(f"{app.url}/", headers=HTTPS_PROXY_HEADERS, timeout=10)
     assert home.status_code == 200
     links = re.findall(r'(?:href|src)="([^"]+/static/[^"]+)"', home.text)
     assert len(links) == 3, home.text  # the stylesheet, the script and the logo
@@ -132,15 +121,16 @@ def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_
 
 @pytest.mark.parametrize("combo", MEDIA_S3)
 def test_public_uploads_are_plain_links_anyone_may_read(make_project, s3_server, combo):
-    project = deployed(make_project, combo)
+    project = make_project(combo)
+    project.deploy()
     bucket = bucket_of(project)
     first, second = png_bytes((200, 30, 30)), png_bytes((30, 30, 200))
 
-    with gunicorn(project) as url:
+    with gunicorn(project) as app:
         for image in (first, second):
-            posted = upload_image(url, image, filename="same.png", headers=HTTPS_PROXY_HEADERS)
+            posted = upload_image(app.url, image, filename="same.png", headers=HTTPS_PROXY_HEADERS)
             assert posted.status_code == 302, posted.text[:2000]
-        newest, oldest = image_urls(url, headers=HTTPS_PROXY_HEADERS)
+        newest, oldest = image_urls(app.url, headers=HTTPS_PROXY_HEADERS)
 
     # Two objects under media/, one per upload, though both were called same.png.
     keys = s3_server.keys(bucket, "media/")
@@ -160,21 +150,16 @@ def test_public_uploads_are_plain_links_anyone_may_read(make_project, s3_server,
 def test_private_uploads_reach_their_uploader_through_a_signed_redirect(
     make_project, s3_server, tls_certificate, monkeypatch, combo
 ):
-    project = deployed(make_project, combo)
+    project = make_project(combo)
+    project.deploy()
     bucket = bucket_of(project)
-    for user in ("alice", "bob"):
-        add_user(project, {}, user)
-    add_user(project, {}, "carol", staff=True)
+    add_readers(project)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_certificate.cert))
-    tls = ["--certfile", tls_certificate.cert, "--keyfile", tls_certificate.key]
 
-    with gunicorn(project, *tls) as url:
-        url = url.replace("http://", "https://", 1)
-        alice, bob, carol, anonymous = Visitor(url), Visitor(url), Visitor(url), Visitor(url)
-        alice.log_in("alice", PASSWORD)
-        bob.log_in("bob", PASSWORD)
-        carol.log_in("carol", PASSWORD)
-        links = [alice.upload(title, png_bytes(), (NAME, PDF, "application/pdf"))
+    with gunicorn(project, tls=tls_certificate) as app:
+        alice, bob, carol = log_in(app.url, "alice", "bob", "carol")
+        anonymous = Visitor(app.url)
+        links = [alice.upload(title, png_bytes(), (PDF_NAME, PDF, "application/pdf"))
                  for title in ("First", "Second")]  # fmt: skip
         redirect = alice.get(links[0])
         signed_at = time.monotonic()
@@ -197,7 +182,7 @@ def test_private_uploads_reach_their_uploader_through_a_signed_redirect(
     assert parse_qs(parts.query)["X-Amz-Expires"] == ["60"]
     got = requests.get(signed, timeout=10)
     assert got.status_code == 200 and got.content == PDF
-    assert got.headers["Content-Disposition"] == DISPOSITION  # the name it was uploaded under
+    assert got.headers["Content-Disposition"] == PDF_DISPOSITION  # the name it was uploaded under
     assert got.headers["Cache-Control"] == "private"
     unsigned = requests.get(f"{parts.scheme}://{parts.netloc}{parts.path}", timeout=10)
     assert unsigned.status_code == 403 and PDF[:40] not in unsigned.content
@@ -207,7 +192,7 @@ def test_private_uploads_reach_their_uploader_through_a_signed_redirect(
         assert staff.status_code == 302 and staff.headers["Cache-Control"] == "private"
         got = requests.get(staff.headers["Location"], timeout=10)
         assert got.status_code == 200 and got.content == PDF
-        assert got.headers["Content-Disposition"] == DISPOSITION
+        assert got.headers["Content-Disposition"] == PDF_DISPOSITION
 
     time.sleep(max(0.0, signed_at + 60 + 1.5 - time.monotonic()))
     assert requests.get(signed, timeout=10).status_code == 403  # expired
@@ -217,12 +202,11 @@ def test_uploads_can_have_a_bucket_of_their_own(make_project, s3_server):
     project = make_project({**ONE_STATIC_S3, "media_files": "s3"})
     media_bucket = s3_server.new_bucket()
     project.prod_env["DJANGO_S3_MEDIA_BUCKET"] = media_bucket
-    project.manage("migrate", "--noinput", settings="prod")
-    collectstatic(project)
+    project.deploy()
 
-    with gunicorn(project) as url:
-        posted = upload_image(url, png_bytes(), headers=HTTPS_PROXY_HEADERS)
-        (link,) = image_urls(url, headers=HTTPS_PROXY_HEADERS)
+    with gunicorn(project) as app:
+        posted = upload_image(app.url, png_bytes(), headers=HTTPS_PROXY_HEADERS)
+        (link,) = image_urls(app.url, headers=HTTPS_PROXY_HEADERS)
         got = requests.get(link, timeout=10)
 
     assert posted.status_code == 302
@@ -266,10 +250,10 @@ def test_collectstatic_with_a_bad_bucket_or_key_stops_with_one_clear_line(
     make_project, s3_server, problem, env, says
 ):
     project = make_project(ONE_STATIC_S3)
-    collectstatic(project)
+    project.collectstatic()
     before = objects(s3_server, bucket_of(project))
 
-    result = collectstatic(project, check=False, **env)
+    result = project.collectstatic(check=False, **env)
 
     assert result.returncode != 0
     output = no_traceback(result)
@@ -279,14 +263,15 @@ def test_collectstatic_with_a_bad_bucket_or_key_stops_with_one_clear_line(
 
 @pytest.mark.parametrize("combo", MEDIA_S3[:1])
 def test_an_upload_with_a_wrong_key_fails_cleanly_and_loses_nothing(make_project, s3_server, combo):
-    project = deployed(make_project, combo)
-    with gunicorn(project) as url:
-        assert upload_image(url, png_bytes(), headers=HTTPS_PROXY_HEADERS).status_code == 302
+    project = make_project(combo)
+    project.deploy()
+    with gunicorn(project) as app:
+        assert upload_image(app.url, png_bytes(), headers=HTTPS_PROXY_HEADERS).status_code == 302
 
-    with gunicorn(project, AWS_SECRET_ACCESS_KEY="wrong") as url:
-        failed = upload_image(url, png_bytes((0, 0, 0)), headers=HTTPS_PROXY_HEADERS)
-    with gunicorn(project) as url:
-        links = image_urls(url, headers=HTTPS_PROXY_HEADERS)
+    with gunicorn(project, AWS_SECRET_ACCESS_KEY="wrong") as app:
+        failed = upload_image(app.url, png_bytes((0, 0, 0)), headers=HTTPS_PROXY_HEADERS)
+    with gunicorn(project) as app:
+        links = image_urls(app.url, headers=HTTPS_PROXY_HEADERS)
         kept = requests.get(links[0], timeout=10)
 
     # The visitor gets the plain error page, not a traceback; no row points at nothing.
@@ -304,7 +289,7 @@ def collected(request, make_project, s3_server):
     """A project whose static files are in its bucket already, on both Django lines: the
     storage builds on Django's manifest storage, whose internals differ between them."""
     project = make_project(ONE_STATIC_S3, request.param)
-    collectstatic(project)
+    project.collectstatic()
     return project
 
 
@@ -313,7 +298,7 @@ def test_an_unchanged_rerun_uploads_nothing(collected, s3_server):
     before = objects(s3_server, bucket)
     time.sleep(1.1)  # LastModified has one-second resolution
 
-    result = collectstatic(collected)
+    result = collected.collectstatic()
 
     assert objects(s3_server, bucket) == before
     assert "0 static files copied" in result.stdout
@@ -326,7 +311,7 @@ def test_a_changed_file_is_uploaded_and_the_manifest_written_last(collected, s3_
     js.write_text(js.read_text() + "// changed\n")
     time.sleep(1.1)
 
-    collectstatic(collected)
+    collected.collectstatic()
 
     new_manifest, after = manifest(s3_server, bucket), objects(s3_server, bucket)
     hashed = new_manifest["js/site.js"]
@@ -348,8 +333,7 @@ def test_a_failed_upload_fails_the_command_and_keeps_the_old_manifest(collected,
     js.write_text(js.read_text() + "// changed\n")
 
     # These credentials may write under static/admin/ only: site.js cannot be uploaded.
-    result = collectstatic(
-        collected,
+    result = collected.collectstatic(
         check=False,
         AWS_ACCESS_KEY_ID=LIMITED_ACCESS_KEY,
         AWS_SECRET_ACCESS_KEY=LIMITED_SECRET_KEY,
@@ -360,7 +344,7 @@ def test_a_failed_upload_fails_the_command_and_keeps_the_old_manifest(collected,
     assert "Could not upload" in output and "AccessDenied" in output, output
     assert objects(s3_server, bucket)["static/staticfiles.json"] == manifest_before
     # With working credentials the next run uploads what the failed one could not.
-    collectstatic(collected)
+    collected.collectstatic()
     hashed = manifest(s3_server, bucket)["js/site.js"]
     body = s3_server.client().get_object(Bucket=bucket, Key=f"static/{hashed}")["Body"]
     assert body.read() == js.read_bytes()

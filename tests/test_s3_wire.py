@@ -46,12 +46,11 @@ def test_file_traffic_carries_no_optional_checksums(make_project, s3_server, rec
     project.prod_env["DJANGO_S3_ENDPOINT_URL"] = proxy.url
     if proxy.ca_bundle:
         project.prod_env["AWS_CA_BUNDLE"] = proxy.ca_bundle  # boto3 trusts the proxy
-    project.manage("migrate", "--noinput", settings="prod")
 
-    project.manage("collectstatic", "--noinput", settings="prod")
-    with gunicorn(project) as url:
-        posted = upload_image(url, png_bytes(), headers=HTTPS_PROXY_HEADERS)
-        (link,) = image_urls(url, headers=HTTPS_PROXY_HEADERS)
+    project.deploy()
+    with gunicorn(project) as app:
+        posted = upload_image(app.url, png_bytes(), headers=HTTPS_PROXY_HEADERS)
+        (link,) = image_urls(app.url, headers=HTTPS_PROXY_HEADERS)
     key = link.split("?")[0].split("/media/", 1)[1]
     # A read through the storage, as code that processes an upload does.
     read = project.manage(

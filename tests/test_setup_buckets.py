@@ -9,8 +9,8 @@ import shutil
 import pytest
 import requests
 
-from tests.fixtures.s3 import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
 from tests.support.project import Project
+from tests.support.s3 import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
 from tests.support.template import DEFAULTS
 
 pytestmark = pytest.mark.slow

@@ -3,24 +3,17 @@ ships: the servers accept it; static files and uploads are served from disk with
 headers, the app through the proxy, oversized uploads refused, and hostile paths never reach
 a file outside the served folders."""
 
-import http.client
 import json
 import secrets
-import ssl
 
 import pytest
 import requests
 
-from tests.fixtures.webservers import (
-    check_config,
-    error_log,
-    gunicorn_on_socket,
-    prepare_mod_wsgi_app,
-    served_files,
-    web_server,
-)
-from tests.support.browsing import image_urls, png_bytes, upload_image
+from tests.support.app_servers import gunicorn
+from tests.support.browsing import image_urls, png_bytes, raw_get, upload_image
+from tests.support.deployment import MAX_UPLOAD_SIZE, prepare_mod_wsgi_app, served_files
 from tests.support.template import combo_id, valid_combinations
+from tests.support.web_servers import check_config, error_log, web_server
 
 pytestmark = pytest.mark.slow
 
@@ -32,9 +25,6 @@ END_TO_END = [combo for combo in SERVED if combo["database"] == "sqlite"]
 END_TO_END = [combo for combo in END_TO_END if combo["example_app"] == "yes"]
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-# Small, so an upload over it is quick to send; the same value reaches Django (the
-# setting) and the web server (the site, edited for it).
-MAX_UPLOAD_SIZE = 64 * 1024
 LETS_ENCRYPT = "/etc/letsencrypt/live/example.com/"
 
 
@@ -118,20 +108,6 @@ HOSTILE_PATHS = [
 ]
 
 
-def raw_get(deployment, path):
-    """GET `path` exactly as written: HTTP libraries resolve dot segments before sending."""
-    context = ssl.create_default_context(cafile=str(deployment.certificate.cert))
-    connection = http.client.HTTPSConnection(
-        "127.0.0.1", deployment.https_port, context=context, timeout=30
-    )
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
 def hashed_static_name(deployment, name):
     manifest = json.loads((deployment.static_root / "staticfiles.json").read_text())
     return manifest["paths"][name]
@@ -183,10 +159,7 @@ def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, 
     static, media = combo["static_files"], combo["media_files"]
     project = make_project(combo)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
-    env = deployment.settings_env(MAX_UPLOAD_SIZE)
-    project.manage("migrate", "--noinput", settings="prod", **env)
-    project.manage("collectstatic", "--noinput", settings="prod", **env)
-    site = deployment.edit_site(project, MAX_UPLOAD_SIZE)
+    site, env = deployment.install(project)
     assert_check_deploy_reads_the_site(project, deployment, env)
     planted = plant_secrets(deployment)
     url = deployment.url
@@ -194,7 +167,8 @@ def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, 
     hashed = hashed_static_name(deployment, "css/site.css") if static != "s3" else None
 
     with web_server(server, site, deployment):
-        with gunicorn_on_socket(project, deployment, **env) as app_log:
+        with gunicorn(project, socket=deployment.socket, **env) as app:
+            app_log = app.log
             # The app, through the proxy: X-Forwarded-Proto comes from the server, so the
             # production settings see HTTPS and do not redirect.
             home = requests.get(f"{url}/", timeout=10, allow_redirects=False)
@@ -300,7 +274,7 @@ def test_apache_runs_the_app_in_mod_wsgi_daemon_mode(make_project, deployment, m
     """The second Apache variant, the site's mod_wsgi switch on: no gunicorn; the app runs in
     mod_wsgi's daemon processes, from a venv made with the Python that Debian's
     libapache2-mod-wsgi-py3 embeds (3.11), as an unprivileged user."""
-    app = prepare_mod_wsgi_app(make_project, deployment, MAX_UPLOAD_SIZE)
+    app = prepare_mod_wsgi_app(make_project, deployment)
     project, site, env = app.project, app.site, app.env
     assert f"\nDefine {site.stem.upper()}_MOD_WSGI\n" in site.read_text()
     project.manage("check", "--deploy", "--fail-level", "WARNING", settings="prod", **env)

@@ -1,8 +1,11 @@
-"""What a user does over HTTP: upload an image through the example app, find its URL."""
+"""What a user does over HTTP: upload an image (and a private PDF) through the example app,
+find its URL, log in; and requests sent exactly as written, as an attacker would."""
 
 import html
+import http.client
 import io
 import re
+import ssl
 
 import requests
 from PIL import Image
@@ -10,6 +13,12 @@ from PIL import Image
 # Production settings redirect plain HTTP to HTTPS; the tests speak HTTP to 127.0.0.1 as a
 # TLS-terminating proxy would, and say so with the header the settings trust.
 HTTPS_PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+
+# The private attachment the tests upload, and how Django's content_disposition_header names
+# it: the exact name, in UTF-8 (RFC 6266's filename*).
+PDF_NAME = 'Bericht März 2026 "v2".pdf'
+PDF = b"%PDF-1.4\n% private bytes " + bytes(range(256)) * 64  # larger than any header block
+PDF_DISPOSITION = "attachment; filename*=utf-8''Bericht%20M%C3%A4rz%202026%20%22v2%22.pdf"
 
 
 def png_bytes(color=(200, 30, 30), size=(16, 16)):
@@ -100,3 +109,17 @@ class Visitor:
             for form in dict.fromkeys(forms)
             for link in re.findall(r'<a href="([^"]+)">attachments/', self.get(form).text)
         ]
+
+
+def raw_get(deployment, path):
+    """GET `path` exactly as written: HTTP libraries resolve dot segments before sending."""
+    context = ssl.create_default_context(cafile=str(deployment.certificate.cert))
+    connection = http.client.HTTPSConnection(
+        "127.0.0.1", deployment.https_port, context=context, timeout=30
+    )
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()

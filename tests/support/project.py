@@ -80,6 +80,18 @@ class Project:
     def manage(self, *args, **kwargs):
         return self.run(self.python, "manage.py", *args, **kwargs)
 
+    def migrate(self, **env):
+        """`migrate` with the production settings, as a deploy runs it."""
+        return self.manage("migrate", "--noinput", settings="prod", **env)
+
+    def collectstatic(self, check=True, **env):
+        return self.manage("collectstatic", "--noinput", settings="prod", check=check, **env)
+
+    def deploy(self, **env):
+        """What a deploy runs with the production settings: migrate, then collectstatic."""
+        self.migrate(**env)
+        return self.collectstatic(**env)
+
     def pytest(self, *args, **kwargs):
         # With the project's own test settings (pyproject.toml), as its README runs them:
         # DJANGO_SETTINGS_MODULE in the environment would take precedence.

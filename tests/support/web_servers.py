@@ -1,0 +1,140 @@
+"""Private nginx and Apache instances on 127.0.0.1 that serve a generated project's own site
+config (edited for a deployment, tests/support/deployment.py), and that always stop.
+
+The site is included, as a sites-enabled file would be, by a minimal main config written here
+in the shape of Debian's (mime types, modules, an unprivileged worker user).
+"""
+
+import contextlib
+import re
+import subprocess
+from pathlib import Path
+
+from tests.support.processes import free_port, running
+
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+# What the generated Apache site needs (its header says: a2enmod ssl proxy_http headers
+# rewrite), plus what Debian enables by default and the site relies on.
+APACHE_LOAD = [
+    ("mpm_event_module", "mod_mpm_event.so"),
+    ("authz_core_module", "mod_authz_core.so"),
+    ("alias_module", "mod_alias.so"),
+    ("mime_module", "mod_mime.so"),
+    ("dir_module", "mod_dir.so"),
+    ("headers_module", "mod_headers.so"),
+    ("rewrite_module", "mod_rewrite.so"),
+    ("socache_shmcb_module", "mod_socache_shmcb.so"),
+    ("ssl_module", "mod_ssl.so"),
+    ("proxy_module", "mod_proxy.so"),
+    ("proxy_http_module", "mod_proxy_http.so"),
+    ("xsendfile_module", "mod_xsendfile.so"),  # libapache2-mod-xsendfile: private files
+]
+
+
+def nginx_main_config(site, prefix, shared=None):
+    """Debian's nginx.conf in miniature: its mime types and worker user, the site included."""
+    temp = "\n".join(
+        f"    {name}_temp_path {(shared or prefix) / name};"
+        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+    )
+    return f"""user nobody nogroup;
+worker_processes 2;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "error.log"} warn;
+events {{
+    worker_connections 1024;
+}}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    access_log {prefix / "access.log"};
+{temp}
+    include {site};
+}}
+"""
+
+
+def apache_main_config(site, prefix, ports, shared=None):
+    """Debian's apache2.conf in miniature: modules, mime types, `/` denied, the site included."""
+    load = list(APACHE_LOAD)
+    mod_wsgi = re.search(r"(?m)^Define \w+_MOD_WSGI$", Path(site).read_text())
+    if mod_wsgi:
+        load.append(("wsgi_module", "mod_wsgi.so"))
+    modules = "\n".join(f"LoadModule {name} {APACHE_MODULES / file}" for name, file in load)
+    if mod_wsgi:
+        # Where Apache puts the daemons' sockets: a folder their user (nobody) can reach.
+        modules += f"\nWSGISocketPrefix {(shared or prefix) / 'wsgi'}"
+    listen = "\n".join(f"Listen 127.0.0.1:{port}" for port in ports)
+    return f"""ServerRoot {prefix}
+ServerName localhost
+DefaultRuntimeDir {prefix}
+PidFile {prefix / "httpd.pid"}
+ErrorLog {prefix / "error.log"}
+LogLevel warn
+User nobody
+Group nogroup
+{modules}
+TypesConfig /etc/mime.types
+LogFormat "%h %l %u %t \\"%r\\" %>s %O" common
+CustomLog {prefix / "access.log"} common
+SSLSessionCache shmcb:{prefix / "ssl_scache"}(512000)
+<Directory />
+    Options FollowSymLinks
+    AllowOverride None
+    Require all denied
+</Directory>
+{listen}
+IncludeOptional {site}
+"""
+
+
+def write_main_config(server, site, prefix, ports, shared=None):
+    prefix.mkdir(parents=True, exist_ok=True)
+    if server == "nginx":
+        text, name = nginx_main_config(site, prefix, shared), "nginx.conf"
+    else:
+        text, name = apache_main_config(site, prefix, ports, shared), "httpd.conf"
+    path = prefix / name
+    path.write_text(text)
+    return path
+
+
+def server_command(server, main_config, *args):
+    if server == "nginx":
+        return ["nginx", "-c", main_config, "-p", f"{main_config.parent}/", *args]
+    return ["apache2", "-f", main_config, *args]
+
+
+def check_config(server, site, prefix, ports=()):
+    """`nginx -t` / `apache2 -t` on the site, included by a main config."""
+    main_config = write_main_config(server, site, prefix, ports or (free_port(),))
+    return subprocess.run(
+        [str(part) for part in server_command(server, main_config, "-t")],
+        capture_output=True,
+        text=True,
+    )
+
+
+@contextlib.contextmanager
+def web_server(server, site, deployment, env=None):
+    """nginx or Apache in the foreground, serving `site`, until the block ends. `env`: its
+    environment (mod_wsgi's daemons inherit it), by default the test's."""
+    prefix = deployment.private / server
+    main_config = write_main_config(
+        server, site, prefix, (deployment.https_port, deployment.http_port), deployment.root / "run"
+    )
+    foreground = ["-g", "daemon off;"] if server == "nginx" else ["-DFOREGROUND"]
+    with running(
+        server_command(server, main_config, *foreground),
+        port=deployment.https_port,
+        log_path=prefix / "stdout.log",
+        env=env,
+    ) as process:
+        yield process
+
+
+def error_log(server, deployment):
+    path = deployment.private / server / "error.log"
+    return path.read_text() if path.exists() else ""
