@@ -1,17 +1,29 @@
 """Real nginx and Apache in front of gunicorn, with the site config each generated project
 ships: the servers accept it; static files and uploads are served from disk with the right
 headers, the app through the proxy, oversized uploads refused, and hostile paths never reach
-a file outside the served folders."""
+a file outside the served folders.
+
+The end-to-end run of each combination happens once (the module-scoped fixture `site`);
+each test then checks one thing it saw, for the combinations that thing applies to."""
 
 import json
 import secrets
+import subprocess
+from dataclasses import dataclass
 
 import pytest
 import requests
 
 from tests.support.app_servers import gunicorn
 from tests.support.browsing import image_urls, png_bytes, raw_get, upload_image
-from tests.support.deployment import MAX_UPLOAD_SIZE, prepare_mod_wsgi_app, served_files
+from tests.support.deployment import (
+    MAX_UPLOAD_SIZE,
+    Deployment,
+    new_deployment,
+    prepare_mod_wsgi_app,
+    served_files,
+    trusting,
+)
 from tests.support.template import combo_id, valid_combinations
 from tests.support.web_servers import check_config, error_log, web_server
 
@@ -21,8 +33,26 @@ SERVED = [combo for combo in valid_combinations() if combo["web_server"] != "non
 # The database and the example app do not change the site config: one value of each keeps
 # every web server x static x media choice, end to end, in a sane run time. The example
 # app is needed to upload through the site.
-END_TO_END = [combo for combo in SERVED if combo["database"] == "sqlite"]
-END_TO_END = [combo for combo in END_TO_END if combo["example_app"] == "yes"]
+END_TO_END = {
+    combo_id(combo): combo
+    for combo in SERVED
+    if combo["database"] == "sqlite" and combo["example_app"] == "yes"
+}
+
+
+def end_to_end(applies=lambda combo: True):
+    """The ids of the END_TO_END combinations a check applies to: `site`'s parameters."""
+    return [name for name, combo in END_TO_END.items() if applies(combo)]
+
+
+EVERY_SITE = end_to_end()
+STATIC_FROM_WHITENOISE = end_to_end(lambda combo: combo["static_files"] == "whitenoise")
+STATIC_FROM_THE_SERVER = end_to_end(lambda combo: combo["static_files"] == "web_server")
+STATIC_FROM_APACHE = end_to_end(
+    lambda combo: combo["static_files"] == "web_server" and combo["web_server"] == "apache"
+)
+MEDIA_ON_DISK = end_to_end(lambda combo: combo["media_files"] == "local")
+MEDIA_IN_S3 = end_to_end(lambda combo: combo["media_files"] == "s3")
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 LETS_ENCRYPT = "/etc/letsencrypt/live/example.com/"
@@ -113,10 +143,25 @@ def hashed_static_name(deployment, name):
     return manifest["paths"][name]
 
 
-def assert_hashed_static_file(deployment, url, hashed, cache_control):
-    """A hashed file: its bytes and type, cached for good, and its .gz copy on request."""
-    path = deployment.static_root / hashed
+@dataclass
+class StaticFile:
+    """A hashed static file as clients got it: plainly, and gzipped (with its bytes as sent)."""
+
+    plain: requests.Response
+    gzipped: requests.Response
+    gzipped_bytes: bytes
+
+
+def fetch_static(url):
     plain = requests.get(url, headers={"Accept-Encoding": "identity"}, timeout=10)
+    gzipped = requests.get(url, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
+    return StaticFile(plain, gzipped, gzipped.raw.read(decode_content=False))
+
+
+def assert_hashed_static_file(site, fetched, cache_control):
+    """A hashed file: its bytes and type, cached for good, and its .gz copy on request."""
+    path = site.deployment.static_root / site.hashed
+    plain, gzipped = fetched.plain, fetched.gzipped
     assert plain.status_code == 200, plain.text[:500]
     assert plain.content == path.read_bytes()
     assert plain.headers["Content-Type"].startswith("text/css")
@@ -124,150 +169,276 @@ def assert_hashed_static_file(deployment, url, hashed, cache_control):
     assert "Content-Encoding" not in plain.headers
     assert cache_control(plain.headers["Cache-Control"]), plain.headers["Cache-Control"]
 
-    gzipped = requests.get(url, headers={"Accept-Encoding": "gzip"}, stream=True, timeout=10)
-    raw = gzipped.raw.read(decode_content=False)
     assert gzipped.status_code == 200
     assert gzipped.headers["Content-Encoding"] == "gzip"
     assert gzipped.headers["Content-Type"].startswith("text/css")
-    assert raw == (deployment.static_root / f"{hashed}.gz").read_bytes()
+    assert fetched.gzipped_bytes == path.with_name(f"{path.name}.gz").read_bytes()
     assert "Accept-Encoding" in gzipped.headers.get("Vary", "")
 
 
-def assert_check_deploy_reads_the_site(project, deployment, env):
-    """`check --deploy` with the site edited for this deployment: silent with the settings it
-    was edited for; staticmedia.W010 names a folder (or limit) it does not serve."""
-    project.manage("check", "--deploy", "--fail-level", "WARNING", settings="prod", **env)
-
-    combo = project.combo
+def drift(combo):
+    """A setting that the edited site does not agree with: a folder it serves, or the limit."""
     if combo["static_files"] == "web_server":
-        setting, value = "STATIC_ROOT", "/srv/elsewhere/static"
-    elif combo["media_files"] == "local":
-        setting, value = "MEDIA_ROOT", "/srv/elsewhere/media"
-    else:  # the web server serves no folder: only the limit must agree
-        setting, value = "MAX_UPLOAD_SIZE", 1024
-    drifted = {**env, f"DJANGO_{setting}": value}
-    result = project.manage(
-        "check", "--deploy", "--fail-level", "WARNING", settings="prod", check=False, **drifted
+        return "STATIC_ROOT", "/srv/elsewhere/static"
+    if combo["media_files"] == "local":
+        return "MEDIA_ROOT", "/srv/elsewhere/media"
+    return "MAX_UPLOAD_SIZE", 1024  # the web server serves no folder: only the limit must agree
+
+
+@dataclass
+class Site:
+    """What the end-to-end run of one combination saw, in the order it happened."""
+
+    combo: dict
+    deployment: Deployment
+    hashed: str | None  # css/site.css's hashed name, unless static files are in S3
+    image: bytes  # the image uploaded through the site
+    planted: dict  # path -> token of the files no URL may return
+    # `check --deploy`, with the settings the site was edited for and with one of them off
+    checked: subprocess.CompletedProcess = None
+    drifted: subprocess.CompletedProcess = None
+    # Web server and gunicorn running
+    home: requests.Response = None
+    plain_http: requests.Response = None
+    static_from_the_app: StaticFile = None  # static_files=whitenoise
+    posted: requests.Response = None
+    media_url: str = None
+    too_big: requests.Response = None
+    posts_of_too_big_seen_by_the_app: int = None
+    media_files_before_too_big: list = None
+    media_files_after_too_big: list = None
+    hostile: list = None  # (path, status, body) for each of HOSTILE_PATHS
+    # gunicorn stopped: whatever answers now is the web server alone
+    without_the_app: requests.Response = None
+    static_from_the_server: StaticFile = None  # static_files=web_server
+    unhashed: requests.Response = None
+    missing: requests.Response = None
+    brotli: requests.Response = None  # Apache
+    brotli_bytes: bytes = None
+    brotli_copy: bytes = None
+    upload: requests.Response = None
+    not_an_image: requests.Response = None  # media_files=local
+    # Web server stopped
+    error_log: str = None
+
+
+def run_the_site(site, project, site_config, env):
+    """Everything clients do with the deployed site, in order; what they get goes into `site`."""
+    site.checked = check_deploy(project, env)
+    setting, value = drift(site.combo)
+    site.drifted = check_deploy(project, {**env, f"DJANGO_{setting}": value})
+    server = site.combo["web_server"]
+    with web_server(server, site_config, site.deployment):
+        with gunicorn(project, socket=site.deployment.socket, **env) as app:
+            use_the_app(site, app.log)
+        # gunicorn is stopped: whatever answers now is the web server alone.
+        use_the_web_server_alone(site)
+    site.error_log = error_log(server, site.deployment)
+
+
+def use_the_app(site, app_log):
+    deployment, url = site.deployment, site.deployment.url
+    # The app, through the proxy: X-Forwarded-Proto comes from the server, so the production
+    # settings see HTTPS and do not redirect.
+    site.home = requests.get(f"{url}/", timeout=10, allow_redirects=False)
+    site.plain_http = requests.get(
+        f"http://127.0.0.1:{deployment.http_port}/uploads/", timeout=10, allow_redirects=False
     )
+    if site.combo["static_files"] == "whitenoise":
+        site.static_from_the_app = fetch_static(f"{url}/static/{site.hashed}")
+    site.posted = upload_image(url, site.image)
+    (site.media_url,) = image_urls(url)
+
+    posts_before = app_log.read_text().count('"POST /uploads/new/')
+    site.media_files_before_too_big = served_files(deployment.media_root)
+    site.too_big = upload_image(url, b"\0" * (MAX_UPLOAD_SIZE + 1), filename="big.png")
+    posts = app_log.read_text().count('"POST /uploads/new/')
+    site.posts_of_too_big_seen_by_the_app = posts - posts_before
+    site.media_files_after_too_big = served_files(deployment.media_root)
+    site.hostile = [(path, *raw_get(deployment, path)) for path in HOSTILE_PATHS]
+
+
+def use_the_web_server_alone(site):
+    deployment, url = site.deployment, site.deployment.url
+    site.without_the_app = requests.get(f"{url}/", timeout=10)
+    if site.combo["static_files"] == "web_server":
+        site.static_from_the_server = fetch_static(f"{url}/static/{site.hashed}")
+        site.unhashed = requests.get(f"{url}/static/css/site.css", timeout=10)
+        # A hashed name that is not there (yet): no cache may keep that answer.
+        site.missing = requests.get(f"{url}/static/css/missing.0123456789ab.css", timeout=10)
+        if site.combo["web_server"] == "apache":
+            # collectstatic writes .br copies only when the brotli package is installed (it
+            # is not a dependency); one stands in for such a copy here.
+            brotli = deployment.static_root / f"{site.hashed}.br"
+            brotli.write_bytes(b"brotli-compressed bytes")
+            brotli.chmod(0o644)
+            site.brotli_copy = brotli.read_bytes()
+            site.brotli = requests.get(
+                f"{url}/static/{site.hashed}",
+                headers={"Accept-Encoding": "br, gzip"},
+                stream=True,
+                timeout=10,
+            )
+            site.brotli_bytes = site.brotli.raw.read(decode_content=False)
+    if site.combo["media_files"] == "local":
+        site.upload = requests.get(f"{url}{site.media_url}", timeout=10)
+        # A file that is not an image, as a later upload feature might store one.
+        page = deployment.media_root / "uploads" / "page.html"
+        page.write_text("<script>document.title = 'pwned'</script>\n")
+        page.chmod(0o644)
+        site.not_an_image = requests.get(f"{url}/media/uploads/page.html", timeout=10)
+    else:
+        site.upload = requests.get(site.media_url, timeout=10)
+
+
+def check_deploy(project, env):
+    return project.manage(
+        "check", "--deploy", "--fail-level", "WARNING", settings="prod", check=False, **env
+    )
+
+
+@pytest.fixture(scope="module")
+def site(request, make_project, tls_certificate, tmp_path_factory):
+    """One END_TO_END combination (its id the parameter), deployed behind its web server and
+    used as clients do, once; its files stay on disk until the module's tests are done."""
+    combo = END_TO_END[request.param]
+    project = make_project(combo)
+    server_folder = tmp_path_factory.mktemp("server")
+    with new_deployment(server_folder, tls_certificate) as deployment:
+        site_config, env = deployment.install(project)
+        hashed = None
+        if combo["static_files"] != "s3":
+            hashed = hashed_static_name(deployment, "css/site.css")
+        site = Site(combo, deployment, hashed, png_bytes(), plant_secrets(deployment))
+        with trusting(tls_certificate):
+            run_the_site(site, project, site_config, env)
+        yield site
+
+
+def each(names):
+    """Parametrize `site` (indirectly) with these END_TO_END ids."""
+    return pytest.mark.parametrize("site", names, indirect=True)
+
+
+@each(EVERY_SITE)
+def test_check_deploy_is_silent_with_the_settings_the_site_was_edited_for(site):
+    assert site.checked.returncode == 0, site.checked.stdout + site.checked.stderr
+
+
+@each(EVERY_SITE)
+def test_check_deploy_names_a_setting_the_site_does_not_serve(site):
+    """staticmedia.W010 names a folder (or limit) the edited site does not agree with."""
+    setting, value = drift(site.combo)
+    result = site.drifted
     assert result.returncode != 0
     assert f"(staticmedia.W010) {setting} is {value!r}, but line " in result.stderr, result.stderr
 
 
-@pytest.mark.parametrize("combo", END_TO_END, ids=combo_id)
-def test_site_serves_static_files_uploads_and_the_app(make_project, deployment, combo, monkeypatch):
-    server = combo["web_server"]
-    static, media = combo["static_files"], combo["media_files"]
-    project = make_project(combo)
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
-    site, env = deployment.install(project)
-    assert_check_deploy_reads_the_site(project, deployment, env)
-    planted = plant_secrets(deployment)
-    url = deployment.url
-    image = png_bytes()
-    hashed = hashed_static_name(deployment, "css/site.css") if static != "s3" else None
+@each(EVERY_SITE)
+def test_the_app_answers_through_the_web_server(site):
+    assert site.home.status_code == 200, site.home.text[:2000]
+    assert site.home.headers["X-Content-Type-Options"] == "nosniff"
 
-    with web_server(server, site, deployment):
-        with gunicorn(project, socket=deployment.socket, **env) as app:
-            app_log = app.log
-            # The app, through the proxy: X-Forwarded-Proto comes from the server, so the
-            # production settings see HTTPS and do not redirect.
-            home = requests.get(f"{url}/", timeout=10, allow_redirects=False)
-            assert home.status_code == 200, home.text[:2000]
-            assert home.headers["X-Content-Type-Options"] == "nosniff"
-            plain_http = requests.get(
-                f"http://127.0.0.1:{deployment.http_port}/uploads/",
-                timeout=10,
-                allow_redirects=False,
-            )
-            assert plain_http.status_code == 301
-            assert plain_http.headers["Location"].startswith("https://")
 
-            if static == "whitenoise":
-                assert f"/static/{hashed}" in home.text
-                assert_hashed_static_file(
-                    deployment, f"{url}/static/{hashed}", hashed, lambda v: "immutable" in v
-                )
+@each(EVERY_SITE)
+def test_plain_http_is_redirected_to_https(site):
+    assert site.plain_http.status_code == 301
+    assert site.plain_http.headers["Location"].startswith("https://")
 
-            posted = upload_image(url, image)
-            assert posted.status_code == 302, posted.text[:2000]
-            (media_url,) = image_urls(url)
 
-            # Over the limit: the web server answers 413 and the app never sees the request.
-            posts_before = app_log.read_text().count('"POST /uploads/new/')
-            files_before = served_files(deployment.media_root)
-            too_big = upload_image(url, b"\0" * (MAX_UPLOAD_SIZE + 1), filename="big.png")
-            assert too_big.status_code == 413
-            assert app_log.read_text().count('"POST /uploads/new/') == posts_before
-            assert served_files(deployment.media_root) == files_before
+@each(STATIC_FROM_WHITENOISE)
+def test_whitenoise_serves_the_hashed_files_pages_link_to(site):
+    assert f"/static/{site.hashed}" in site.home.text
+    assert_hashed_static_file(site, site.static_from_the_app, lambda value: "immutable" in value)
 
-            for path in HOSTILE_PATHS:
-                status, body = raw_get(deployment, path)
-                assert status >= 400, (path, status, body[:300])
-                for token in planted.values():
-                    assert token.encode() not in body, (path, status)
 
-        # gunicorn is stopped: whatever answers now is the web server alone.
-        assert requests.get(f"{url}/", timeout=10).status_code in (502, 503)
-        if static == "web_server":
-            assert f"/static/{hashed}" in home.text
-            assert_hashed_static_file(
-                deployment, f"{url}/static/{hashed}", hashed, lambda v: v == IMMUTABLE
-            )
-            unhashed = requests.get(f"{url}/static/css/site.css", timeout=10)
-            assert unhashed.status_code == 200
-            assert "immutable" not in unhashed.headers["Cache-Control"]
-            assert "max-age=3600" in unhashed.headers["Cache-Control"]
-            # A hashed name that is not there (yet): no cache may keep that answer.
-            missing = requests.get(f"{url}/static/css/missing.0123456789ab.css", timeout=10)
-            assert missing.status_code == 404
-            assert "max-age" not in missing.headers.get("Cache-Control", "")
-            if server == "apache":
-                # collectstatic writes .br copies only when the brotli package is installed
-                # (it is not a dependency); one stands in for such a copy here.
-                brotli = deployment.static_root / f"{hashed}.br"
-                brotli.write_bytes(b"brotli-compressed bytes")
-                brotli.chmod(0o644)
-                response = requests.get(
-                    f"{url}/static/{hashed}",
-                    headers={"Accept-Encoding": "br, gzip"},
-                    stream=True,
-                    timeout=10,
-                )
-                assert response.headers["Content-Encoding"] == "br"
-                assert response.headers["Content-Type"].startswith("text/css")
-                assert response.headers["Cache-Control"] == IMMUTABLE
-                assert response.raw.read(decode_content=False) == brotli.read_bytes()
+@each(EVERY_SITE)
+def test_an_upload_through_the_site_is_taken(site):
+    assert site.posted.status_code == 302, site.posted.text[:2000]
 
-        if media == "local":
-            assert media_url.startswith("/media/uploads/")
-            shown = requests.get(f"{url}{media_url}", timeout=10)
-            assert shown.status_code == 200
-            assert shown.content == image
-            assert shown.headers["Content-Type"] == "image/png"
-            assert shown.headers["X-Content-Type-Options"] == "nosniff"
-            assert "sandbox" in shown.headers["Content-Security-Policy"]
-            assert "Content-Disposition" not in shown.headers
-            stored = deployment.media_root / media_url.removeprefix("/media/")
-            assert stored.read_bytes() == image
 
-            # A file that is not an image, as a later upload feature might store one: sent
-            # as bytes to download, never as a page of this site.
-            page = deployment.media_root / "uploads" / "page.html"
-            page.write_text("<script>document.title = 'pwned'</script>\n")
-            page.chmod(0o644)
-            hostile = requests.get(f"{url}/media/uploads/page.html", timeout=10)
-            assert hostile.status_code == 200
-            assert hostile.headers["Content-Type"] == "application/octet-stream"
-            assert hostile.headers["Content-Disposition"] == "attachment"
-            assert "sandbox" in hostile.headers["Content-Security-Policy"]
-            assert hostile.headers["X-Content-Type-Options"] == "nosniff"
-        else:
-            # A public upload in the bucket: a plain link, read without a key.
-            assert media_url.startswith("http") and "X-Amz-Signature=" not in media_url
-            shown = requests.get(media_url, timeout=10)
-            assert shown.status_code == 200 and shown.content == image
+@each(EVERY_SITE)
+def test_an_upload_over_the_limit_is_refused_by_the_web_server_alone(site):
+    """413 from the web server: the app never sees the request, nothing is stored."""
+    assert site.too_big.status_code == 413
+    assert site.posts_of_too_big_seen_by_the_app == 0
+    assert site.media_files_after_too_big == site.media_files_before_too_big
 
-    assert "[emerg]" not in error_log(server, deployment)
+
+@each(EVERY_SITE)
+def test_no_hostile_path_reaches_a_file_outside_the_served_folders(site):
+    for path, status, body in site.hostile:
+        assert status >= 400, (path, status, body[:300])
+        for token in site.planted.values():
+            assert token.encode() not in body, (path, status)
+
+
+@each(EVERY_SITE)
+def test_without_the_app_the_web_server_answers_that_it_is_gone(site):
+    assert site.without_the_app.status_code in (502, 503)
+
+
+@each(STATIC_FROM_THE_SERVER)
+def test_the_web_server_serves_the_hashed_files_pages_link_to_cached_for_good(site):
+    assert f"/static/{site.hashed}" in site.home.text
+    assert_hashed_static_file(site, site.static_from_the_server, lambda value: value == IMMUTABLE)
+
+
+@each(STATIC_FROM_THE_SERVER)
+def test_the_web_server_caches_an_unhashed_name_for_an_hour(site):
+    assert site.unhashed.status_code == 200
+    assert "immutable" not in site.unhashed.headers["Cache-Control"]
+    assert "max-age=3600" in site.unhashed.headers["Cache-Control"]
+
+
+@each(STATIC_FROM_THE_SERVER)
+def test_a_hashed_name_that_is_not_there_is_not_cached(site):
+    assert site.missing.status_code == 404
+    assert "max-age" not in site.missing.headers.get("Cache-Control", "")
+
+
+@each(STATIC_FROM_APACHE)
+def test_apache_sends_the_brotli_copy_to_a_client_that_takes_it(site):
+    assert site.brotli.headers["Content-Encoding"] == "br"
+    assert site.brotli.headers["Content-Type"].startswith("text/css")
+    assert site.brotli.headers["Cache-Control"] == IMMUTABLE
+    assert site.brotli_bytes == site.brotli_copy
+
+
+@each(MEDIA_ON_DISK)
+def test_the_web_server_serves_an_upload_from_disk_as_a_sandboxed_image(site):
+    shown = site.upload
+    assert site.media_url.startswith("/media/uploads/")
+    assert shown.status_code == 200
+    assert shown.content == site.image
+    assert shown.headers["Content-Type"] == "image/png"
+    assert shown.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" in shown.headers["Content-Security-Policy"]
+    assert "Content-Disposition" not in shown.headers
+    stored = site.deployment.media_root / site.media_url.removeprefix("/media/")
+    assert stored.read_bytes() == site.image
+
+
+@each(MEDIA_ON_DISK)
+def test_a_file_in_media_that_is_not_an_image_is_sent_as_a_download(site):
+    """Sent as bytes to download, never as a page of this site."""
+    hostile = site.not_an_image
+    assert hostile.status_code == 200
+    assert hostile.headers["Content-Type"] == "application/octet-stream"
+    assert hostile.headers["Content-Disposition"] == "attachment"
+    assert "sandbox" in hostile.headers["Content-Security-Policy"]
+    assert hostile.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@each(MEDIA_IN_S3)
+def test_an_upload_in_the_bucket_is_a_plain_link_anyone_reads(site):
+    assert site.media_url.startswith("http") and "X-Amz-Signature=" not in site.media_url
+    assert site.upload.status_code == 200 and site.upload.content == site.image
+
+
+@each(EVERY_SITE)
+def test_the_web_server_logs_no_emergency(site):
+    assert "[emerg]" not in site.error_log
 
 
 def test_apache_runs_the_app_in_mod_wsgi_daemon_mode(make_project, deployment, monkeypatch):
