@@ -7,6 +7,8 @@ files no row names. The "after" is the same project (same slug) regenerated with
 media_files=s3, pointed at that database and those folders. The move is killed part-way
 (SIGKILL) and run again; then a file is removed from the bucket and --verify must name it;
 then the app with S3 settings serves every old upload, in Chromium and to its readers only.
+
+That scenario runs once (the module-scoped fixture `moved`); each test checks one thing it saw.
 """
 
 import hashlib
@@ -15,23 +17,27 @@ import json
 import mimetypes
 import os
 import re
-import shutil
 import signal
 import subprocess
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import requests
 from PIL import Image
 
 from tests.support.app_servers import gunicorn
+from tests.support.browser import chromium
 from tests.support.browsing import Visitor
+from tests.support.deployment import trusting
 from tests.support.project import Project
 from tests.support.s3 import bucket_url
 from tests.support.tcp_proxy import TcpProxy
 from tests.support.users import add_users, log_in
 
-pytestmark = pytest.mark.slow
+# One group: with --dist loadgroup, pytest-xdist runs every test of the scenario on one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("move_media")]
 
 BEFORE = {"web_server": "nginx", "static_files": "whitenoise", "media_files": "local"}
 AFTER = {"web_server": "none", "static_files": "whitenoise", "media_files": "s3"}
@@ -118,160 +124,267 @@ def objects(s3, bucket):
     return set(s3.keys(bucket))
 
 
-def aside(project, folder):
-    """The project moved into `folder` (make_project copies every project to one place)."""
-    folder.mkdir()
-    path = shutil.move(project.path, folder / project.slug)
-    return Project(path, project.combo, project.line, project.services_env, project.prod_env)
+@dataclass
+class Move:
+    """The S3 project pointed at the local one's database and folders, and what the scenario
+    saw, phase by phase."""
+
+    project: Project
+    media: Path
+    public: dict  # name -> bytes, in `media`
+    private: Path
+    secret: dict  # name -> bytes, in `private`
+    rows: list
+    # --dry-run, a move killed part-way, a second and a third run: each run's output, and
+    # the keys in the bucket after it
+    dry: subprocess.CompletedProcess = None
+    after_dry: set = None
+    after_kill: set = None
+    second: subprocess.CompletedProcess = None
+    after_second: set = None
+    third: subprocess.CompletedProcess = None
+    # --verify; two objects lost, --verify, a move and --verify again
+    verified: subprocess.CompletedProcess = None
+    lost_image: str = None
+    lost_attachment: str = None
+    verify_after_loss: subprocess.CompletedProcess = None
+    move_after_loss: subprocess.CompletedProcess = None
+    verified_again: subprocess.CompletedProcess = None
+    # The app with S3 settings: the list page in Chromium, each reader's attachments
+    images: list = None  # [alt, src, naturalWidth] of each image on the page
+    failed_requests: list = None
+    browser_report: str = None
+    attachments: list = None  # (index, alice's, what her link gave, bob's, anonymous's)
+
+    @property
+    def sources(self):
+        return ["--from-media", self.media, "--from-private", self.private]
+
+    @property
+    def bucket(self):
+        return self.project.prod_env["DJANGO_S3_BUCKET"]
+
+    @property
+    def total(self):
+        return len(self.public) + len(self.secret)
+
+    @property
+    def expected(self):
+        """Every key the bucket holds once all is copied."""
+        return {f"media/{n}" for n in self.public} | {f"private/{n}" for n in self.secret}
+
+    def run(self, *args, check=True):
+        return move(self.project, *args, *self.sources, check=check)
 
 
-@pytest.fixture
-def moved(make_project, tmp_path):
+def before_and_after(make_project, folder):
     """The local project's database and folders, and the S3 project pointed at them."""
-    local = aside(make_project(BEFORE), tmp_path / "before")
+    local = make_project(BEFORE)
     s3 = make_project(AFTER)  # the same project regenerated with media_files=s3
     assert local.slug == s3.slug
 
-    media, private, database = tmp_path / "media", tmp_path / "private", tmp_path / "db.sqlite3"
+    media, private, database = folder / "media", folder / "private", folder / "db.sqlite3"
     paths = {"DJANGO_MEDIA_ROOT": media, "DJANGO_PRIVATE_MEDIA_ROOT": private}
     paths["DJANGO_SQLITE_PATH"] = database
     local.migrate(**paths)
     add_users(local, "alice", "bob", **paths)
     public, secret, rows = make_before(media, private)
-    (tmp_path / "rows.json").write_text(json.dumps(rows))
-    script = MAKE_ROWS.format(slug=local.slug, rows=str(tmp_path / "rows.json"))
+    (folder / "rows.json").write_text(json.dumps(rows))
+    script = MAKE_ROWS.format(slug=local.slug, rows=str(folder / "rows.json"))
     local.manage("shell", "-c", script, settings="prod", **paths)
 
     s3.prod_env["DJANGO_SQLITE_PATH"] = str(database)
-    sources = ["--from-media", media, "--from-private", private]
-    return s3, sources, (media, public), (private, secret), rows
+    return Move(s3, media, public, private, secret, rows)
 
 
-def test_move_interrupted_verified_and_served(
-    moved, s3_server, open_browser, tls_certificate, monkeypatch
-):
-    project, sources, (media, public), (private, secret), rows = moved
-    bucket = project.prod_env["DJANGO_S3_BUCKET"]
-    total = len(public) + len(secret)
-    expected = {f"media/{n}" for n in public} | {f"private/{n}" for n in secret}
-
-    # --dry-run: says what it would do, changes nothing.
-    dry = move(project, *sources, "--dry-run")
-    assert summary(dry) == (total, 0, 0), dry.stdout
-    assert f"public uploads: {len(public)} files in {media} -> s3://{bucket}/media/" in dry.stdout
-    assert (
-        f"private uploads: {len(secret)} files in {private} -> s3://{bucket}/private/" in dry.stdout
-    )
-    assert not objects(s3_server, bucket)
-
-    # First run, through a link with 50 ms of round trip and 4 at a time so that it takes a
-    # few seconds; killed (SIGKILL) once the bucket holds some of the files.
+def kill_part_way(moved, s3_server):
+    """A move through a link with 50 ms of round trip and 4 at a time, so that it takes a few
+    seconds; killed (SIGKILL) once the bucket holds some of the files."""
+    project = moved.project
     port = int(s3_server.endpoint.rsplit(":", 1)[1])
     with TcpProxy(port, rtt=0.05, record=False) as proxy:
         env = project.env("prod", DJANGO_S3_ENDPOINT_URL=proxy.url)
-        command = [project.python, "manage.py", "move_media", *map(str, sources), "--jobs", "4"]
+        command = [project.python, "manage.py", "move_media", *map(str, moved.sources)]
         process = subprocess.Popen(
-            command, cwd=project.path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            [*command, "--jobs", "4"],
+            cwd=project.path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         deadline = time.monotonic() + 120
-        while len(objects(s3_server, bucket)) < 40:
+        while len(objects(s3_server, moved.bucket)) < 40:
             assert process.poll() is None, process.communicate()
             assert time.monotonic() < deadline
             time.sleep(0.05)
         os.kill(process.pid, signal.SIGKILL)
         process.communicate()
         time.sleep(1)  # what the proxy still held reaches the server
-    first = objects(s3_server, bucket)
-    assert first < expected and 40 <= len(first) < total
-    missing_after_first = len(expected - first)
 
-    # Second run: copies what was missing, nothing else; the end state is complete.
-    second = move(project, *sources)
-    copied, skipped, failed = summary(second)
-    assert (copied, skipped, failed) == (missing_after_first, len(first), 0), second.stdout
-    assert objects(s3_server, bucket) == expected
-    assert "files/s" in second.stderr and "s left" in second.stderr  # progress
-    # A third run copies nothing.
-    assert summary(move(project, *sources)) == (0, total, 0)
+
+def copy_with_an_interruption(moved, s3_server):
+    moved.dry = moved.run("--dry-run")
+    moved.after_dry = objects(s3_server, moved.bucket)
+    kill_part_way(moved, s3_server)
+    moved.after_kill = objects(s3_server, moved.bucket)
+    moved.second = moved.run()
+    moved.after_second = objects(s3_server, moved.bucket)
+    moved.third = moved.run()
+    copied, skipped, _ = summary(moved.second)
     print(
-        f"\ninterrupted run: copied {len(first)} of {total}, {missing_after_first} missing; "
-        f"second run: copied {copied}, skipped {skipped}, "
-        f"{len(expected - objects(s3_server, bucket))} missing"
+        f"\ninterrupted run: copied {len(moved.after_kill)} of {moved.total}, "
+        f"{len(moved.expected - moved.after_kill)} missing; second run: copied {copied}, "
+        f"skipped {skipped}, {len(moved.expected - moved.after_second)} missing"
     )
 
-    # Every object has the bytes, type and headers an upload through the app would get;
-    # anonymous visitors read public ones (media/) and never private ones (private/).
+
+def lose_two_and_verify(moved, s3_server):
+    moved.verified = moved.run("--verify")
+    moved.lost_image, moved.lost_attachment = moved.rows[7]["image"], moved.rows[8]["attachment"]
     client = s3_server.client()
-    for prefix, files in (("media", public), ("private", secret)):
+    client.delete_object(Bucket=moved.bucket, Key=f"media/{moved.lost_image}")
+    client.delete_object(Bucket=moved.bucket, Key=f"private/{moved.lost_attachment}")
+    moved.verify_after_loss = moved.run("--verify", check=False)
+    moved.move_after_loss = moved.run()
+    moved.verified_again = moved.run("--verify")
+
+
+def serve(moved, browser, certificate):
+    moved.project.deploy()
+    with gunicorn(moved.project, tls=certificate) as app:
+        browser.goto(f"{app.url}/uploads/")
+        moved.images = browser.evaluate(
+            """() => Promise.all([...document.querySelectorAll('ul.uploads img')].map(image =>
+                image.complete ? [image.alt, image.src, image.naturalWidth] : new Promise(done => {
+                    image.onload = image.onerror = () =>
+                        done([image.alt, image.src, image.naturalWidth]); })))"""
+        )
+        moved.failed_requests, moved.browser_report = browser.problems(), browser.report()
+        browser.screenshot("moved-uploads")
+
+        (alice, bob), anonymous = log_in(app.url, "alice", "bob"), Visitor(app.url)
+        moved.attachments = []
+        for index in (0, 1, ATTACHMENTS - 1):
+            link = f"/uploads/{index + 1}/attachment/"
+            signed = alice.get(link)
+            location = signed.headers.get("Location")
+            got = requests.get(location, timeout=30).content if location else None
+            moved.attachments.append((index, signed, got, bob.get(link), anonymous.get(link)))
+
+
+@pytest.fixture(scope="module")
+def moved(make_project, s3_server, playwright, tls_certificate, tmp_path_factory):
+    """The whole scenario, once: copy with an interruption, verify after a loss, serve."""
+    folder = tmp_path_factory.mktemp("move_media")
+    moved = before_and_after(make_project, folder)
+    copy_with_an_interruption(moved, s3_server)
+    lose_two_and_verify(moved, s3_server)
+    with (
+        trusting(tls_certificate),
+        chromium(
+            playwright, folder / "chromium", "move_media", ignore_https_errors=True
+        ) as browser,
+    ):
+        serve(moved, browser, tls_certificate)
+    return moved
+
+
+def test_a_dry_run_says_what_it_would_copy_and_copies_nothing(moved):
+    dry, bucket = moved.dry, moved.bucket
+    assert summary(dry) == (moved.total, 0, 0), dry.stdout
+    assert (
+        f"public uploads: {len(moved.public)} files in {moved.media} -> s3://{bucket}/media/"
+        in dry.stdout
+    )
+    assert (
+        f"private uploads: {len(moved.secret)} files in {moved.private} -> s3://{bucket}/private/"
+        in dry.stdout
+    )
+    assert not moved.after_dry
+
+
+def test_a_killed_move_has_copied_part_of_the_files(moved):
+    first = moved.after_kill
+    assert first < moved.expected and 40 <= len(first) < moved.total
+
+
+def test_the_next_run_copies_what_was_missing_and_nothing_else(moved):
+    first = moved.after_kill
+    missing = len(moved.expected - first)
+    assert summary(moved.second) == (missing, len(first), 0), moved.second.stdout
+    assert moved.after_second == moved.expected
+    assert "files/s" in moved.second.stderr and "s left" in moved.second.stderr  # progress
+
+
+def test_a_run_after_a_complete_one_copies_nothing(moved):
+    assert summary(moved.third) == (0, moved.total, 0)
+
+
+def test_each_object_has_the_bytes_type_and_cache_header_an_upload_would_get(moved, s3_server):
+    client = s3_server.client()
+    for prefix, files in (("media", moved.public), ("private", moved.secret)):
         for name, data in files.items():
-            head = client.head_object(Bucket=bucket, Key=f"{prefix}/{name}")
+            head = client.head_object(Bucket=moved.bucket, Key=f"{prefix}/{name}")
             assert head["ETag"].strip('"') == hashlib.md5(data).hexdigest(), name
             assert head["ContentType"] == (
                 mimetypes.guess_type(name)[0] or "application/octet-stream"
             ), name
             cache = head.get("CacheControl")
             assert cache == ("public, max-age=86400" if prefix == "media" else None), name
-    for prefix, files in (("media", public), ("private", secret)):
+
+
+def test_anonymous_visitors_read_public_objects_and_never_private_ones(moved):
+    for prefix, files in (("media", moved.public), ("private", moved.secret)):
         name, data = next(iter(files.items()))
         anonymous = requests.get(
-            f"{bucket_url(project)}/{prefix}/{requests.utils.quote(name)}", timeout=30
+            f"{bucket_url(moved.project)}/{prefix}/{requests.utils.quote(name)}", timeout=30
         )
         if prefix == "media":
             assert anonymous.status_code == 200 and anonymous.content == data
         else:
             assert anonymous.status_code == 403 and data not in anonymous.content
 
-    # --verify names a file that a row refers to and the bucket lacks, by model, field, row.
-    assert "0 missing" in move(project, "--verify", *sources).stdout
-    lost_image, lost_attachment = rows[7]["image"], rows[8]["attachment"]
-    client.delete_object(Bucket=bucket, Key=f"media/{lost_image}")
-    client.delete_object(Bucket=bucket, Key=f"private/{lost_attachment}")
-    verify = move(project, "--verify", *sources, check=False)
+
+def test_verify_names_a_file_a_row_refers_to_and_the_bucket_lacks(moved):
+    """By model, field and row."""
+    assert "0 missing" in moved.verified.stdout
+    verify = moved.verify_after_loss
     assert verify.returncode != 0
     lines = [line for line in verify.stdout.splitlines() if line.startswith("missing:")]
     assert len(lines) == 2, verify.stdout
     assert (
-        f"uploads.Upload.image of row 8: {lost_image} (in the source folder)" in lines[0] + lines[1]
+        f"uploads.Upload.image of row 8: {moved.lost_image} (in the source folder)"
+        in lines[0] + lines[1]
     )
-    assert f"uploads.Upload.attachment of row 9: {lost_attachment}" in lines[0] + lines[1]
+    assert f"uploads.Upload.attachment of row 9: {moved.lost_attachment}" in lines[0] + lines[1]
     assert (
         f"Checked {IMAGES + ATTACHMENTS} files named in the database: 2 missing." in verify.stdout
     )
-    assert summary(move(project, *sources)) == (2, total - 2, 0)
-    assert "0 missing" in move(project, "--verify", *sources).stdout
 
-    # The app with S3 settings serves every old upload.
-    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_certificate.cert))
-    project.deploy()
-    with gunicorn(project, tls=tls_certificate) as app:
-        url = app.url
-        browser = open_browser(ignore_https_errors=True)
-        browser.goto(f"{url}/uploads/")
-        widths = browser.evaluate(
-            """() => Promise.all([...document.querySelectorAll('ul.uploads img')].map(image =>
-                image.complete ? [image.alt, image.src, image.naturalWidth] : new Promise(done => {
-                    image.onload = image.onerror = () =>
-                        done([image.alt, image.src, image.naturalWidth]); })))"""
-        )
-        assert len(widths) == IMAGES
-        for alt, src, natural in widths:
-            index = int(alt.removeprefix("Old upload "))
-            assert src.startswith(f"{bucket_url(project)}/media/"), src
-            assert natural == width(index), (alt, src, browser.report())
-        browser.assert_no_failed_requests()
-        browser.screenshot("moved-uploads")
 
-        (alice, bob), anonymous = log_in(url, "alice", "bob"), Visitor(url)
-        for index in (0, 1, ATTACHMENTS - 1):
-            link = f"/uploads/{index + 1}/attachment/"
-            signed = alice.get(link)
-            assert signed.status_code == 302, signed.text[:500]
-            assert requests.get(signed.headers["Location"], timeout=30).content == pdf(index)
-            assert bob.get(link).status_code == 403
-            refused = anonymous.get(link)
-            assert refused.status_code == 302
-            assert refused.headers["Location"].startswith("/accounts/login/")
+def test_a_move_after_verify_copies_the_lost_files(moved):
+    assert summary(moved.move_after_loss) == (2, moved.total - 2, 0)
+    assert "0 missing" in moved.verified_again.stdout
 
-    # Nothing was deleted from the source folders.
-    for folder, files in ((media, public), (private, secret)):
+
+def test_the_app_shows_every_moved_image_from_the_bucket(moved):
+    assert len(moved.images) == IMAGES
+    for alt, src, natural in moved.images:
+        index = int(alt.removeprefix("Old upload "))
+        assert src.startswith(f"{bucket_url(moved.project)}/media/"), src
+        assert natural == width(index), (alt, src, moved.browser_report)
+    assert not moved.failed_requests, moved.browser_report
+
+
+def test_a_moved_attachment_reaches_its_uploader_only(moved):
+    for index, signed, got, bob, anonymous in moved.attachments:
+        assert signed.status_code == 302, signed.text[:500]
+        assert got == pdf(index)
+        assert bob.status_code == 403
+        assert anonymous.status_code == 302
+        assert anonymous.headers["Location"].startswith("/accounts/login/")
+
+
+def test_nothing_is_deleted_from_the_source_folders(moved):
+    for folder, files in ((moved.media, moved.public), (moved.private, moved.secret)):
         assert {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()} == set(files)

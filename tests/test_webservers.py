@@ -316,8 +316,10 @@ def site(request, make_project, tls_certificate, tmp_path_factory):
 
 
 def each(names):
-    """Parametrize `site` (indirectly) with these END_TO_END ids."""
-    return pytest.mark.parametrize("site", names, indirect=True)
+    """Parametrize `site` (indirectly) with these END_TO_END ids. One xdist group a
+    combination: with --dist loadgroup, its tests run on the worker that ran its scenario."""
+    params = [pytest.param(name, marks=pytest.mark.xdist_group(f"site-{name}")) for name in names]
+    return pytest.mark.parametrize("site", params, indirect=True)
 
 
 @each(EVERY_SITE)
