@@ -157,7 +157,7 @@ def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate
 @pytest.mark.parametrize("combo", BEHIND_A_WEB_SERVER, ids=combo_id)
 def test_behind_a_web_server(make_project, deployment, open_browser, combo):
     """nginx or Apache with the project's site edited for this deployment, HTTPS with a test
-    certificate, gunicorn on the socket systemd would open (tests/fixtures/webservers.py)."""
+    certificate, gunicorn on the socket systemd would open (tests/support/app_servers.py)."""
     server = combo["web_server"]
     project = make_project(combo)
     site, env = deployment.install(project, DEFAULT_MAX_UPLOAD_SIZE)
