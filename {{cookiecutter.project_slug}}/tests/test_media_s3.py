@@ -40,11 +40,12 @@ def test_no_upload_is_ever_overwritten(prod_settings):
 
 
 @pytest.fixture
-def private_file(prod_settings, monkeypatch):
+def private_file(prod_settings, monkeypatch, use_settings):
     """A file in the production private storage. Signing is local: any key makes a link, no
     request is sent."""
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
+    use_settings(prod_settings)  # the storage reads the S3 client's settings, AWS_S3_*
     config = prod_settings.STORAGES["private"]
     storage = import_string(config["BACKEND"])(**config["OPTIONS"])
     return FieldFile(None, FileField(storage=storage), "attachments/report.pdf")

@@ -30,14 +30,16 @@ CASES = {
 
 
 @pytest.fixture(params=CASES.values(), ids=CASES.keys())
-def s3_settings(request, monkeypatch):
+def s3_settings(request, monkeypatch, use_settings):
     """Production settings for one place of the bucket (CASES)."""
     for name, value in request.param.items():
         monkeypatch.setenv(name, value)
     # Any key will do (nothing is signed): boto3 then looks for no credentials elsewhere.
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "test-key")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "test-secret")
-    return request.getfixturevalue("prod_settings")
+    prod_settings = request.getfixturevalue("prod_settings")
+    use_settings(prod_settings)  # the storages read the S3 client's settings, AWS_S3_*
+    return prod_settings
 
 
 def storage(settings, alias, **options):

@@ -1,4 +1,5 @@
-"""The environment production reads: a variable that is missing or malformed is named."""
+"""The environment production reads: a variable that is missing, blank or malformed is named;
+an optional one left blank takes its default."""
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -9,13 +10,17 @@ from .conftest import import_fresh
 @pytest.mark.parametrize(
     ("variable", "value", "message"),
     [
-        ("DJANGO_SECRET_KEY", "", "DJANGO_SECRET_KEY is not set: see .env.example."),
+        ("DJANGO_SECRET_KEY", None, "Set the DJANGO_SECRET_KEY environment variable"),
+        ("DJANGO_SECRET_KEY", "", "Set the DJANGO_SECRET_KEY environment variable"),
         ("DJANGO_MAX_UPLOAD_SIZE", "10MB", "DJANGO_MAX_UPLOAD_SIZE is malformed: invalid literal"),
         ("DJANGO_SECURE_HSTS_SECONDS", "a year", "DJANGO_SECURE_HSTS_SECONDS is malformed"),
     ],
 )
 def test_a_bad_variable_is_named(prod_settings, monkeypatch, variable, value, message):
-    monkeypatch.setenv(variable, value)
+    if value is None:
+        monkeypatch.delenv(variable)
+    else:
+        monkeypatch.setenv(variable, value)
     with pytest.raises(ImproperlyConfigured, match=message):
         import_fresh("config.settings.prod")
 

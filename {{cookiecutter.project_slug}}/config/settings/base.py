@@ -1,6 +1,5 @@
 """Settings shared by every environment; dev.py, prod.py and test.py start from these.
-
-Reference: https://docs.djangoproject.com/en/stable/ref/settings/
+https://docs.djangoproject.com/en/stable/ref/settings/
 """
 
 from pathlib import Path
@@ -13,25 +12,19 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 class _Env(environ.Env):
-    """django-environ's reader, with errors that name the variable and where it is explained.
-
-    An empty variable counts as unset, as the blank optional lines of .env.example mean.
-    https://django-environ.readthedocs.io/
-    """
+    """django-environ, which names a missing variable, with two rules it lacks: a blank one
+    counts as unset, as .env.example's blank lines mean (django-environ would read a blank
+    path as "."), and a malformed one is named (int("10MB") alone names no variable)."""
 
     def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
-        if not self.ENVIRON.get(var):
+        if self.ENVIRON.get(var) == "":
             if default is self.NOTSET:
-                raise ImproperlyConfigured(
-                    f"The environment variable {var} is not set: see .env.example."
-                )
+                raise ImproperlyConfigured(f"Set the {var} environment variable")
             return default
         try:
             return super().get_value(var, cast, default, parse_default)
         except ValueError as error:
-            raise ImproperlyConfigured(
-                f"The environment variable {var} is malformed: {error}"
-            ) from None
+            raise ImproperlyConfigured(f"{var} is malformed: {error}") from None
 
 
 env = _Env()
@@ -46,8 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # Finds static files in each app's static/ folder and in STATICFILES_DIRS, serves
-    # them under runserver, and gives collectstatic its work.
+    # Finds static files (apps' static/, STATICFILES_DIRS) for runserver and collectstatic.
     "django.contrib.staticfiles",
     "{{ cookiecutter.project_slug }}.staticmedia",
 {%- if cookiecutter.example_app == "yes" %}
@@ -57,6 +49,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+{%- if cookiecutter.static_files == "whitenoise" %}
+    # Serves static files, with SecurityMiddleware's headers, before the rest of the stack.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.staticmedia.middleware.MaxUploadSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,8 +95,10 @@ DATABASES = {
 {%- endif %}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+{%- if cookiecutter.example_app == "yes" %}
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+{%- endif %}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -114,47 +112,39 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Static files: the CSS, JavaScript and images that ship with the code.
+# Static files: the CSS, JavaScript and images that ship with the code. STATICFILES_DIRS:
+# where *your* static files live (apps' static/ folders are found too). collectstatic copies
+# them all into STATIC_ROOT (set in production), a build output, never a place to edit files.
 # https://docs.djangoproject.com/en/stable/howto/static-files/
-# STATICFILES_DIRS: where *your* static files live in the source tree (apps' static/
-# folders are found too). collectstatic copies all of them into STATIC_ROOT, which is a
-# build output, never a place to edit files. Production settings set STATIC_ROOT.
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_URL = "/static/"
 
 # Media files: what users upload (FileField, ImageField). Public uploads are stored by the
-# "default" storage under MEDIA_ROOT (local disk) and linked under MEDIA_URL, for anyone to
-# read. Never mix them with static files.
+# "default" storage under MEDIA_ROOT and linked under MEDIA_URL, for anyone to read.
 # https://docs.djangoproject.com/en/stable/topics/files/
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 
-# Private files: uploads only some users may read (invoices, contracts). Kept outside
-# MEDIA_ROOT, so no URL of the web server reaches them: a view of the site checks who asks,
-# then hands the file over (staticmedia/private.py).
+# Private files: uploads only some users may read (invoices, contracts), outside MEDIA_ROOT.
+# Their url is the site's check (config/urls.py), which sends them to the readers it allows.
 PRIVATE_MEDIA_ROOT = BASE_DIR / "private"
-{%- if cookiecutter.web_server == "nginx" %}
+{%- if cookiecutter.web_server == "nginx" and cookiecutter.media_files == "local" %}
 # nginx's internal location for them (deploy/nginx/): the app answers X-Accel-Redirect with
 # a URL under it and nginx sends the file. No client can request that URL itself.
 PRIVATE_MEDIA_INTERNAL_URL = "{{ cookiecutter.__private_internal_url }}"
 {%- endif %}
 
-# Local storages in development: public uploads ("default"), private ones ("private"),
-# static files. Production swaps in the storages chosen for this project.
-# https://docs.djangoproject.com/en/stable/ref/settings/#storages
+# Public uploads ("default"), private ones, static files: on local disk in development and
+# tests; prod.py replaces them. https://docs.djangoproject.com/en/stable/ref/settings/#storages
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files/"},
     },
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-# The web server in front of the app in production (deploy/ holds its config), or None when
-# a platform routes traffic to the app. The staticmedia app's command and checks read it.
-WEB_SERVER = {% if cookiecutter.web_server == "none" %}None{% else %}"{{ cookiecutter.web_server }}"{% endif %}
-
 # Largest request body an upload may have, in bytes (10 MiB). Django answers 413 above it
-# (staticmedia.middleware), and so does the web server site in deploy/, with the same limit.
+# (staticmedia.middleware){% if cookiecutter.web_server != "none" %}, and so does the web server site in deploy/, with the same limit{% endif %}.
 MAX_UPLOAD_SIZE = env.int("DJANGO_MAX_UPLOAD_SIZE", default={{ cookiecutter.__max_upload_size }})

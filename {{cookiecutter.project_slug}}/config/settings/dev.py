@@ -3,7 +3,7 @@
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, STORAGES, env
+from .base import BASE_DIR, env
 
 DEBUG = True
 
@@ -12,12 +12,8 @@ DEBUG = True
 _key_file = BASE_DIR / ".dev-secret-key"
 if not _key_file.exists():
     _key_file.write_text(get_random_secret_key())
-SECRET_KEY = env("DJANGO_SECRET_KEY", default=_key_file.read_text())
+# Not env()'s default: django-environ would read a key that starts with "$" as a variable name.
+SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or _key_file.read_text()
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
-# runserver serves STATICFILES_DIRS and app static/ folders directly (no collectstatic
-# needed), and config/urls.py serves MEDIA_ROOT under MEDIA_URL while DEBUG is on.
-
-# A private file's url leads to the site's check (config/urls.py), as in production.
-_private = {**STORAGES["private"]["OPTIONS"], "base_url": "/private-files/"}
-STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": _private}}
+# runserver serves static files from where they live, and uploads through config/urls.py.

@@ -1,10 +1,9 @@
-"""Media files in production: uploads on local disk, served by the web server.
+"""Media files in production: uploads on local disk, served by the web server (deploy/).
 
-Public uploads live under MEDIA_ROOT, which the web server maps to MEDIA_URL (deploy/).
-Private ones live under PRIVATE_MEDIA_ROOT, which no URL of the web server reaches: their
-links lead to the site, which checks who asks, then has the web server send the file. Django
-never serves either with DEBUG off. Keep both folders outside the code checkout and back them
-up: they are user data.
+Public uploads live under MEDIA_ROOT, which the web server maps to MEDIA_URL. Private ones
+live under PRIVATE_MEDIA_ROOT, which no URL reaches: their links lead to the site, which
+checks who asks, then has the web server send the file. Keep both folders outside the code
+checkout and back them up: they are user data.
 """
 
 from .base import env
@@ -12,10 +11,13 @@ from .base import env
 MEDIA_ROOT = env("DJANGO_MEDIA_ROOT", default="{{ cookiecutter.__media_root }}")
 PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default="{{ cookiecutter.__private_root }}")
 
-# FileSystemStorage never overwrites: a second "photo.jpg" is saved as "photo_<random>.jpg".
-media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-# A private file's url is the site's check (config/urls.py), which no file is reached without.
-private_storage = {
-    "BACKEND": "django.core.files.storage.FileSystemStorage",
-    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files/"},
+# The uploads' storages; static_{{ cookiecutter.static_files }}.py adds the static files' one.
+STORAGES = {
+    # FileSystemStorage never overwrites: a second "photo.jpg" is saved as "photo_<random>.jpg".
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # A private file's url is the site's check (config/urls.py), which no file is reached without.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files/"},
+    },
 }

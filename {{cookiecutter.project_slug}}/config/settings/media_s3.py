@@ -1,46 +1,43 @@
-"""Media files in production: uploads in the bucket, public ones under media/, private ones
-under private/.
-
-Public uploads are plain links that anyone, and any cache, may read (`manage.py
-setup_buckets` makes media/ readable). Private ones are objects nobody reads anonymously:
-their links lead to the site, which checks who asks, then redirects to a signed link that
-expires within a minute.
-file_overwrite is off: a second "photo.jpg" is stored as "photo_<random>.jpg" instead of
-replacing the first.
+"""Media files in production: in the bucket, public uploads under media/, private ones under
+private/. Public ones are plain links that anyone, and any cache, may read (`manage.py
+setup_buckets` makes media/ readable). Private ones nobody reads anonymously: their links
+lead to the site, which checks who asks, then redirects to a link signed for a minute.
+Neither storage overwrites: a second "photo.jpg" is stored as "photo_<random>.jpg".
 """
 
 from .base import env
-from .s3 import bucket_name, bucket_url, s3_options
+from .s3 import _bucket_url
 
-_bucket = bucket_name("DJANGO_S3_MEDIA_BUCKET")
+_bucket = env("DJANGO_S3_MEDIA_BUCKET", default=None) or env("DJANGO_S3_BUCKET")
 # Services that make a bucket public as a whole (Cloudflare R2, Backblaze B2) need one of
 # its own for private uploads.
 _private_bucket = env("DJANGO_S3_PRIVATE_BUCKET", default=None) or _bucket
 # MEDIA_ROOT (base.py) is not used in production: the storages write to the bucket.
-MEDIA_URL = f"{bucket_url(_bucket)}media/"
+MEDIA_URL = f"{_bucket_url(_bucket)}media/"
 
-media_storage = {
-    "BACKEND": "storages.backends.s3.S3Storage",
-    "OPTIONS": {
-        **s3_options,
-        "bucket_name": _bucket,
-        "location": "media",
-        "file_overwrite": False,
-        "querystring_auth": False,
-        # An upload never changes under its name, so caches may keep it for a day.
-        "object_parameters": {"CacheControl": "public, max-age=86400"},
+# The uploads' storages; static_{{ cookiecutter.static_files }}.py adds the static files' one.
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _bucket,
+            "location": "media",
+            "file_overwrite": False,
+            "querystring_auth": False,
+            # An upload never changes under its name, so caches may keep it for a day.
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
     },
-}
-# Its url() is the site's check; only the check signs a link, for the reader it let through.
-private_storage = {
-    "BACKEND": "{{ cookiecutter.project_slug }}.staticmedia.private_s3.PrivateS3Storage",
-    "OPTIONS": {
-        **s3_options,
-        "bucket_name": _private_bucket,
-        "location": "private",
-        "file_overwrite": False,
-        "default_acl": "private",
-        "querystring_auth": True,
-        "querystring_expire": 60,
+    # Its url() is the site's check; only the check signs a link, for the reader it let through.
+    "private": {
+        "BACKEND": "{{ cookiecutter.project_slug }}.staticmedia.private_s3.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": _private_bucket,
+            "location": "private",
+            "file_overwrite": False,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+        },
     },
 }

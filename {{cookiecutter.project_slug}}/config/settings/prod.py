@@ -3,22 +3,19 @@
 from .base import *  # noqa: F403
 from .base import env
 
-# Where uploads and static files go, and who serves them: one module each, chosen when
-# the project was generated. Read them to see every path and URL.
+# Where uploads and static files go, and who serves them: paths, URLs, STORAGES entries.
 from .media_{{ cookiecutter.media_files }} import *  # noqa: F403
-from .media_{{ cookiecutter.media_files }} import media_storage, private_storage
+{%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
+from .s3 import *  # noqa: F403  (the S3 client that the S3 storages share)
+{%- endif %}
 from .static_{{ cookiecutter.static_files }} import *  # noqa: F403
-from .static_{{ cookiecutter.static_files }} import static_storage
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["{{ cookiecutter.domain_name }}"])
 
-# Public uploads, private uploads, static files.
-STORAGES = {"default": media_storage, "private": private_storage, "staticfiles": static_storage}
-
 # HTTPS everywhere. Behind a proxy that terminates TLS, the proxy must set
-# X-Forwarded-Proto; the nginx/Apache sites in deploy/ do.
+# X-Forwarded-Proto{% if cookiecutter.web_server == "none" %} (your platform's router does){% else %}: the site in deploy/ does{% endif %}.
 # https://docs.djangoproject.com/en/stable/howto/deployment/checklist/
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = True
@@ -28,7 +25,6 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
 
 LOGGING = {
     "version": 1,

@@ -6,9 +6,13 @@ cache them forever, and .gz copies let it send compressed bytes without work.
 """
 
 from .base import env
+from .media_{{ cookiecutter.media_files }} import STORAGES
 
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default="{{ cookiecutter.__static_root }}")
 
-# Whitenoise's storage is used for its hashed names and .gz/.br copies only: nothing
-# of whitenoise runs in the app (no middleware).
-static_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
+# The uploads' storages (media_{{ cookiecutter.media_files }}.py), and the static files' one:
+# whitenoise's, for its hashed names and .gz/.br copies only (no whitenoise runs in the app).
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

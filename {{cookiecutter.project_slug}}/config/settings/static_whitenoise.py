@@ -1,15 +1,17 @@
 """Static files in production: collected into STATIC_ROOT, served by WhiteNoise from the app.
 
-Run `manage.py collectstatic` on every deploy. WhiteNoise serves each file with a hashed
-name (site.3f2a1b.css) and a far-future Cache-Control, plus pre-compressed .gz/.br copies.
+Run `manage.py collectstatic` on every deploy. WhiteNoise (MIDDLEWARE, base.py) serves files
+with hashed names (site.3f2a1b.css), cached for good, and their .gz/.br copies.
 https://whitenoise.readthedocs.io/en/stable/django.html
 """
 
-from .base import BASE_DIR, MIDDLEWARE, env
+from .base import BASE_DIR, env
+from .media_{{ cookiecutter.media_files }} import STORAGES
 
 STATIC_ROOT = env("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 
-static_storage = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}
-
-# Right after SecurityMiddleware: static responses still get its headers, and skip the rest.
-MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
+# The uploads' storages (media_{{ cookiecutter.media_files }}.py), and the static files' one.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

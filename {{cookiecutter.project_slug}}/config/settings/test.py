@@ -6,7 +6,6 @@ from pathlib import Path
 from .base import *  # noqa: F403
 from .base import STORAGES
 
-DEBUG = False
 SECRET_KEY = "insecure-test-only"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -14,11 +13,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Fresh folders per test run, so tests never write into the project's media/ or private/.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="media-test-"))
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="private-test-"))
-STORAGES = {
-    **STORAGES,
-    "private": {
-        **STORAGES["private"],
-        "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files/"},
-    },
-}
+_private = {**STORAGES["private"]["OPTIONS"], "location": PRIVATE_MEDIA_ROOT}
+STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": _private}}
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="static-test-"))
