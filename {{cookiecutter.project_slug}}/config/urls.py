@@ -17,7 +17,6 @@ urlpatterns = [
     path("private-files/<path:name>", private_file, name="private_file"),
 ]
 
-if settings.DEBUG:
-    # Development only: runserver serves uploads from MEDIA_ROOT. In production the web
-    # server or the storage (S3) serves them; Django never does.
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# runserver serves uploads from MEDIA_ROOT while DEBUG is on. With DEBUG off static() adds
+# nothing: {% if cookiecutter.media_files == "s3" %}the bucket{% else %}the web server{% endif %} serves them, never Django.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -9,7 +9,7 @@ class Upload(models.Model):
     The database keeps only each file's name inside its storage."""
 
     title = models.CharField(max_length=200)
-    # A sub-folder of the storage (MEDIA_ROOT or the bucket's media/ prefix), not a setting.
+    # A sub-folder of the storage ({% if cookiecutter.media_files == "s3" %}the bucket's media/ prefix{% else %}MEDIA_ROOT{% endif %}), not a setting.
     image = models.ImageField(upload_to="uploads/%Y/%m/")
     attachment = models.FileField(
         upload_to="attachments/%Y/%m/", storage=private_storage, blank=True
