@@ -1,10 +1,19 @@
+"""What several test modules use: production settings, settings applied for one test, the
+app's check messages, the explain command's output, two storage configurations."""
+
 import contextlib
 import importlib
+import io
 import sys
 
 import pytest
 from django.conf import global_settings, settings
+from django.core.checks import run_checks
+from django.core.management import call_command
 from django.test import override_settings
+
+LOCAL_MEDIA = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+HASHED_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
 
 # The smallest environment production settings accept: what .env.example marks required.
 PRODUCTION_ENV = {
@@ -56,3 +65,30 @@ def use_settings():
             stack.enter_context(override_settings(**changed))
 
         yield use
+
+
+def messages(deploy=False):
+    """What `manage.py check` (with --deploy: `check --deploy`) reports from the app."""
+    found = run_checks(include_deployment_checks=deploy)
+    return [message for message in found if message.id.startswith("staticmedia.")]
+
+
+def only(check_id, deploy=False):
+    """The one message the settings trigger; fails if any other staticmedia check fires."""
+    found = messages(deploy)
+    assert [message.id for message in found] == [check_id], [str(m) for m in found]
+    return found[0]
+
+
+def explain():
+    """`manage.py staticmedia`'s output as {"static": {row: value}, "media": {...}, ...}."""
+    out = io.StringIO()
+    call_command("staticmedia", stdout=out, no_color=True)
+    sections, rows = {}, None
+    for line in out.getvalue().splitlines():
+        if line.startswith(("Static files", "Media files", "Private files")):
+            rows = sections.setdefault(line.split()[0].lower(), {})
+        elif line.startswith("  ") and rows is not None:
+            name, value = line.strip().split("  ", 1)
+            rows[name] = value.strip()
+    return sections

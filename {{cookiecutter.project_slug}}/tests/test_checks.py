@@ -4,26 +4,12 @@ the fix in its hint, and none fires on the settings as they are."""
 import importlib
 
 import pytest
-from django.core.checks import run_checks
 from django.test import override_settings
 
-LOCAL_MEDIA = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+from .conftest import {% if cookiecutter.web_server == "none" %}HASHED_STATIC, {% endif %}LOCAL_MEDIA, messages, only
+
 PLAIN_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
 IN_MEMORY_MEDIA = {"BACKEND": "django.core.files.storage.InMemoryStorage"}
-HASHED_STATIC = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
-
-
-def messages(deploy=False):
-    """What `manage.py check` (with --deploy: `check --deploy`) reports from the app."""
-    found = run_checks(include_deployment_checks=deploy)
-    return [message for message in found if message.id.startswith("staticmedia.")]
-
-
-def only(check_id, deploy=False):
-    """The one message the settings trigger; fails if any other staticmedia check fires."""
-    found = messages(deploy)
-    assert [message.id for message in found] == [check_id], [str(m) for m in found]
-    return found[0]
 
 
 def test_silent_on_the_generated_development_settings(use_settings):

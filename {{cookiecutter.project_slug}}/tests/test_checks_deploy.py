@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-from tests.test_checks import messages
+from .conftest import messages
 
 SERVER = "{{ cookiecutter.web_server }}"
 SHIPPED = settings.BASE_DIR / "deploy" / SERVER / "{{ cookiecutter.project_slug }}.conf"

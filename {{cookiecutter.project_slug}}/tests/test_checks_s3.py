@@ -3,7 +3,7 @@
 import pytest
 from django.test import override_settings
 
-from tests.test_checks import HASHED_STATIC, messages, only
+from .conftest import HASHED_STATIC, messages, only
 
 BACKEND = "storages.backends.s3.S3Storage"
 KEPT = {"bucket_name": "uploads", "file_overwrite": False}

@@ -2,33 +2,17 @@
 written, their URL, who serves them, and what to do next."""
 
 import importlib
-import io
 
 from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
+from .conftest import HASHED_STATIC, LOCAL_MEDIA, explain
+
 # Who serves each kind of file in production.
 STATIC_SERVED_BY = "{{ {"whitenoise": "WhiteNoise", "web_server": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3"}[cookiecutter.static_files] }}"
 MEDIA_SERVED_BY = "{{ {"local": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3, to anyone"}[cookiecutter.media_files] }}"
 PRIVATE_SERVED_BY = "{{ {"local": {"nginx": "nginx (X-Accel-Redirect)", "apache": "Apache (X-Sendfile)", "none": ""}[cookiecutter.web_server], "s3": "S3, to the readers the site lets through"}[cookiecutter.media_files] }}"
-
-MANIFEST = {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}
-LOCAL = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-
-
-def explain():
-    """The command's output as {"static": {row: value}, "media": {...}, "private": {...}}."""
-    out = io.StringIO()
-    call_command("staticmedia", stdout=out, no_color=True)
-    sections, rows = {}, None
-    for line in out.getvalue().splitlines():
-        if line.startswith(("Static files", "Media files", "Private files")):
-            rows = sections.setdefault(line.split()[0].lower(), {})
-        elif line.startswith("  ") and rows is not None:
-            name, value = line.strip().split("  ", 1)
-            rows[name] = value.strip()
-    return sections
 
 
 def test_development_files_are_served_by_runserver_from_where_they_live(use_settings):
@@ -71,7 +55,7 @@ def test_production_as_generated(use_settings, prod_settings):
 
 def test_the_next_step_for_static_files_follows_what_is_in_static_root(tmp_path):
     root = tmp_path / "static"
-    storages = {"default": LOCAL, "staticfiles": MANIFEST}
+    storages = {"default": LOCAL_MEDIA, "staticfiles": HASHED_STATIC}
     with override_settings(DEBUG=False, STATIC_ROOT=root, STORAGES=storages):
         assert explain()["static"]["next"] == "run collectstatic: STATIC_ROOT does not exist yet"
         root.mkdir()

@@ -3,7 +3,7 @@ storage makes, and who serves them (the bucket, or the CDN in front of it)."""
 
 from django.test import override_settings
 
-from tests.test_staticmedia import {% if cookiecutter.static_files == "s3" %}LOCAL, {% endif %}{% if cookiecutter.media_files == "s3" %}MANIFEST, {% endif %}explain
+from .conftest import {% if cookiecutter.media_files == "s3" %}HASHED_STATIC, {% endif %}{% if cookiecutter.static_files == "s3" %}LOCAL_MEDIA, {% endif %}explain
 
 BUCKET = {"bucket_name": "site-files", "endpoint_url": "https://s3.example.net"}
 {%- if cookiecutter.static_files == "s3" %}
@@ -14,7 +14,7 @@ def test_static_files_in_a_bucket_behind_a_cdn():
         "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
         "OPTIONS": {**BUCKET, "location": "static", "custom_domain": "cdn.example.com"},
     }
-    with override_settings(DEBUG=False, STORAGES={"default": LOCAL, "staticfiles": static}):
+    with override_settings(DEBUG=False, STORAGES={"default": LOCAL_MEDIA, "staticfiles": static}):
         rows = explain()["static"]
 
     assert rows["written to"].startswith("the bucket site-files, under static/")
@@ -34,7 +34,7 @@ def test_public_and_private_uploads_in_a_bucket():
     storages = {
         "default": {"BACKEND": s3, "OPTIONS": public},
         "private": {"BACKEND": s3, "OPTIONS": private},
-        "staticfiles": MANIFEST,
+        "staticfiles": HASHED_STATIC,
     }
     with override_settings(STORAGES=storages):
         rows = explain()
