@@ -1,6 +1,7 @@
 """Each valid combination renders to files a careful person could have written by hand."""
 
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -106,3 +107,52 @@ def test_any_text_answer_the_hook_accepts_renders_to_valid_files(tmp_path):
         # systemd reads % as the start of a specifier: %% is a percent sign.
         (description,) = re.findall(r"^Description=(.*)", unit.read_text(), re.MULTILINE)
         assert description.startswith(answers["project_name"].replace("%", "%%") + ": ")
+
+
+# Words that belong to an option; a render without that option must not say them. Its README
+# may name other options where it tells how to move to them ("Moving uploads to S3").
+NAMED_BY = [
+    (lambda c: c["web_server"] != "nginx", r"nginx|X-Accel"),
+    (lambda c: c["web_server"] != "apache", r"apache|X-Sendfile|xsendfile"),
+    (
+        lambda c: "s3" not in (c["static_files"], c["media_files"]),
+        r"\bs3\b|django-storages|\bstorages\.|boto|bucket",
+    ),
+    # static_files=web_server has WhiteNoise's storage write the .gz copies the server sends.
+    (lambda c: c["static_files"] == "s3", r"whitenoise"),
+    (lambda c: c["database"] != "postgresql", r"postgres|psycopg"),
+]
+# The template's own words, in no render at all.
+TEMPLATE_WORDS = r"(?:web_server|static_files|media_files|example_app)=|generated with"
+
+
+def unchosen_words(combo):
+    return "|".join(words for applies, words in NAMED_BY if applies(combo))
+
+
+@pytest.fixture(params=valid_combinations(), ids=combo_id)
+def combination(request, rendered):
+    return request.param, rendered(request.param)
+
+
+def test_a_render_names_only_what_was_chosen(combination):
+    combo, project = combination
+    unchosen = re.compile(unchosen_words(combo), re.IGNORECASE) if unchosen_words(combo) else None
+    found = []
+    for path, text in text_files(project):
+        for number, line in enumerate(text.splitlines(), 1):
+            where = f"{path.relative_to(project)}:{number}: {line.strip()}"
+            in_code = unchosen and path.name != "README.md"
+            if re.search(TEMPLATE_WORDS, line, re.IGNORECASE) or in_code and unchosen.search(line):
+                found.append(where)
+    assert not found, "\n".join(found[:40])
+
+
+def test_the_names_check_catches_a_planted_word(rendered, tmp_path):
+    combo = valid_combinations()[0]
+    assert combo["web_server"] == "nginx"
+    project = shutil.copytree(rendered(combo), tmp_path / "planted")
+    with (project / "config" / "settings" / "prod.py").open("a") as settings:
+        settings.write("# served by apache\n")
+    with pytest.raises(AssertionError, match=r"prod.py:\d+: # served by apache"):
+        test_a_render_names_only_what_was_chosen((combo, project))
