@@ -226,7 +226,7 @@ def test_a_missing_bucket_variable_is_named(make_project):
     result = project.manage("check", "--deploy", settings="prod", check=False)
 
     assert result.returncode != 0
-    assert "The environment variable DJANGO_S3_BUCKET is not set" in result.stderr
+    assert "Set the DJANGO_S3_BUCKET environment variable" in result.stderr
 
 
 @pytest.mark.parametrize(
