@@ -14,14 +14,11 @@ STATIC_FILES = "{{ cookiecutter.static_files }}"
 MEDIA_FILES = "{{ cookiecutter.media_files }}"
 EXAMPLE_APP = "{{ cookiecutter.example_app }}" == "yes"
 
-DATABASE = "{{ cookiecutter.database }}"
 # PostgreSQL needs its address before `migrate`: .env is read in development.
-DATABASE_STEPS = {
-    "postgresql": [
-        f"echo 'DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/{SLUG}' > .env"
-        "  # your database; the tests create test_<name> beside it (USER needs CREATEDB)"
-    ],
-}.get(DATABASE, [])
+DATABASE_STEPS = [
+    f"echo 'DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/{SLUG}' > .env"
+    "  # your database; the tests create test_<name> beside it (USER needs CREATEDB)"
+] if "{{ cookiecutter.database }}" == "postgresql" else []  # fmt: skip
 USES_S3 = "s3" in (STATIC_FILES, MEDIA_FILES)
 APP = Path(SLUG, "staticmedia")
 
