@@ -10,12 +10,13 @@ import mimetypes
 from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.http import content_disposition_header
-from storages.backends.s3 import S3Storage
+
+from .uploads_s3 import UploadS3Storage
 
 
-class PrivateS3Storage(S3Storage):
-    """S3Storage whose url() is the site's check (private.private_file), as on local disk: a
-    page that shows a private file's url never hands a signed link to whoever sees it."""
+class PrivateS3Storage(UploadS3Storage):
+    """The uploads' storage, with url() the site's check (private.private_file), as on local
+    disk: a page that shows a private file's url never hands a signed link to whoever sees it."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         return reverse("private_file", args=[name])

@@ -1,0 +1,62 @@
+"""The uploads' S3 storage: an upload never replaces another, however many processes save the
+same name at once. django-storages asks the bucket whether a name is free, then writes; two
+writers can both hear "free". Here every write is also conditional (If-None-Match: *): the
+bucket refuses it (412, or 409 to one of two racing writers) once the name is taken, and the
+upload is saved again under the name plus a random suffix.
+"""
+
+import posixpath
+from pathlib import PurePosixPath
+
+from boto3.s3.transfer import TransferConfig
+from botocore.exceptions import ClientError
+from storages.backends.s3 import S3Storage
+
+REFUSED = {409, 412}
+
+
+def _if_none_match(params, **kwargs):
+    params["IfNoneMatch"] = "*"
+
+
+class UploadS3Storage(S3Storage):
+    """S3Storage whose writes never replace an object. With random_suffix, for services that
+    ignore If-None-Match, every name gets a suffix, so that no two uploads share one."""
+
+    # One PutObject for anything up to S3's 5 GB limit: SeaweedFS 4.48 let two racing
+    # CompleteMultipartUploads with If-None-Match both succeed.
+    transfer_config = TransferConfig(multipart_threshold=5 * 1024**3)
+
+    def get_default_settings(self):
+        return {**super().get_default_settings(), "random_suffix": False}
+
+    @property
+    def connection(self):
+        # boto3's upload_fileobj refuses IfNoneMatch in ExtraArgs, so botocore adds it to
+        # every write of this storage's client (unique_id: registered once per client).
+        connection = super().connection
+        for operation in ("PutObject", "CompleteMultipartUpload"):
+            event = f"before-parameter-build.s3.{operation}"
+            connection.meta.client.meta.events.register(event, _if_none_match, unique_id=event)
+        return connection
+
+    def get_available_name(self, name, max_length=None):
+        if self.random_suffix:
+            name = self._with_random_suffix(name)
+        return super().get_available_name(name, max_length)
+
+    def save(self, name, content, max_length=None):
+        try:
+            return super().save(name, content, max_length)
+        except ClientError as error:
+            if error.response["ResponseMetadata"]["HTTPStatusCode"] not in REFUSED:
+                raise
+        # Another upload took the name between the check and the write.
+        return super().save(self._with_random_suffix(name), content, max_length)
+
+    def _with_random_suffix(self, name):
+        """photo_<7 random letters or digits>.png for photo.png, as Django's own storages."""
+        folder, file = posixpath.split(name)
+        extension = "".join(PurePosixPath(file).suffixes)
+        file = self.get_alternative_name(file.removesuffix(extension), extension)
+        return posixpath.join(folder, file)
