@@ -8,4 +8,5 @@ pytest_plugins = [
     "tests.fixtures.s3",
     "tests.fixtures.deployment",
     "tests.fixtures.browser",
+    "tests.fixtures.debian_root",
 ]
