@@ -31,7 +31,6 @@ KEEP_ONLY_IF = {
     "deploy": WEB_SERVER != "none",
     "config/settings/s3.py": USES_S3,
     f"{APP}/bucket.py": USES_S3,
-    f"{APP}/explain_s3.py": USES_S3,
     f"{APP}/checks_s3.py": MEDIA_FILES == "s3",
     f"{APP}/uploads_s3.py": MEDIA_FILES == "s3",
     **{f"{APP}/private_{choice}.py": choice == MEDIA_FILES for choice in ("local", "s3")},
