@@ -1,7 +1,5 @@
-"""What the S3 code here shares: object keys, one listing, upload parameters, one-line errors.
-
-From django-storages' public API only (safe_join, get_object_parameters): the keys and upload
-parameters are those of its own uploads, as tests/test_bucket.py checks on each release."""
+"""What the S3 code here shares: object keys, one listing, upload parameters, one-line errors,
+from django-storages' public API only (tests/test_bucket.py checks them on each release)."""
 
 import hashlib
 import mimetypes
@@ -30,7 +28,6 @@ def prefix(location):
 
 
 def key(storage, name):
-    """The object key of the file `name` in `storage`."""
     return safe_join(storage.location, clean_name(name))
 
 
@@ -51,8 +48,8 @@ def etags(storage):
 
 
 def write_parameters(storage, name):
-    """What the storage's own upload of `name` sends along: its object_parameters, the content
-    type (and encoding) guessed from the name, its default ACL."""
+    """What the storage's own upload of `name` sends: its object_parameters, the type (and
+    encoding) guessed from the name, its default ACL."""
     params = storage.get_object_parameters(name)
     if "ContentType" not in params:
         kind, encoding = mimetypes.guess_type(name)
@@ -66,12 +63,12 @@ def write_parameters(storage, name):
 
 def error_code(error):
     """The code S3 answered with (AccessDenied, NoSuchBucket, ...), or botocore's error."""
-    return getattr(error, "response", {}).get("Error", {}).get("Code", type(error).__name__)
+    answer = getattr(error, "response", None) or {}  # None when no answer came at all
+    return answer.get("Error", {}).get("Code", type(error).__name__)
 
 
 class BucketError(CommandError):
-    """A request to the bucket failed. A CommandError, so that manage.py prints this message
-    alone instead of a traceback."""
+    """A request to the bucket failed: manage.py prints this message alone, no traceback."""
 
     def __init__(self, doing, error, code=None, command="collectstatic", rights=None):
         hint = HINTS.get(code or error_code(error), "")

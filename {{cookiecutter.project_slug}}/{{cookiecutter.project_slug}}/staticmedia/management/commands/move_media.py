@@ -1,13 +1,9 @@
-"""Copy uploads from local folders into the S3 storages of these settings, under the same names,
-so that every FileField in the database stays valid without a migration. Nothing is deleted.
+"""Copy uploads from local folders into the S3 storages, under the same names, so that every
+FileField stays valid without a migration; each object gets what an upload through the app
+gets. What the bucket holds with the same bytes (MD5 against the ETag) is skipped, so an
+interrupted run is run again; no object is overwritten, no file deleted.
 
     DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py move_media [--dry-run | --verify]
-
-Public uploads go to STORAGES["default"], private ones to STORAGES["private"], each object
-with what an upload through the app gets from its storage (content type, Cache-Control, ACL).
-A file the bucket holds with the same bytes (its ETag, from one listing) is skipped, so an
-interrupted run is simply run again; a name it holds with other bytes is never overwritten
-(it counts as failed). --verify checks that every file the database names is in its storage.
 """
 
 import base64
@@ -19,14 +15,14 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.apps import apps
-from django.core.files.storage import default_storage, storages
+from django.core.files.storage import storages
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
-from django.template.defaultfilters import filesizeformat
+from django.template.defaultfilters import filesizeformat as size
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-from ...bucket import BucketError, etags, key, md5, prefix, write_parameters
+from ...bucket import BucketError, error_code, etags, key, md5, prefix, write_parameters
 
 # Where uploads were kept on local disk, by default.
 SOURCES = {
@@ -34,6 +30,7 @@ SOURCES = {
     "private": "{{ cookiecutter.__private_root }}",
 }
 LABELS = {"default": "public uploads", "private": "private uploads"}
+TAKEN = "the bucket holds other bytes under this name; left as it is"
 
 
 def copy_one(storage, client, held, name, path, dry_run):
@@ -43,30 +40,25 @@ def copy_one(storage, client, held, name, path, dry_run):
     if held.get(name) == digest.hexdigest():
         return "skipped", None
     if name in held:
-        return "failed", "the bucket holds other bytes under this name; left as it is"
-    if not dry_run:
-        object_key = key(storage, name)
-        checksum = base64.b64encode(digest.digest()).decode()  # S3 refuses bytes that differ
+        return "failed", TAKEN
+    if dry_run:
+        return "copied", None
+    object_key = key(storage, name)
+    params = write_parameters(storage, object_key) | {
+        "ContentMD5": base64.b64encode(digest.digest()).decode(),  # S3 refuses other bytes
+        "IfNoneMatch": "*",  # and, with 412, a name taken since the listing
+    }
+    try:
         with path.open("rb") as body:
-            client.put_object(
-                Bucket=storage.bucket_name,
-                Key=object_key,
-                Body=body,
-                ContentMD5=checksum,
-                **write_parameters(storage, object_key),
-            )
+            client.put_object(Bucket=storage.bucket_name, Key=object_key, Body=body, **params)
+    except ClientError as error:
+        if error_code(error) != "PreconditionFailed":
+            raise
+        # Taken by other bytes, or by these when botocore retried after a lost answer.
+        head = client.head_object(Bucket=storage.bucket_name, Key=object_key)
+        if head["ETag"].strip('"') != digest.hexdigest():
+            return "failed", TAKEN
     return "copied", None
-
-
-def file_fields():
-    """(model, field, alias of the field's storage in SOURCES or None) of every FileField."""
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            if isinstance(field, models.FileField):
-                storage = field.storage  # default_storage stands for STORAGES["default"]
-                alias = "default" if storage is default_storage else None
-                alias = alias or next((a for a in SOURCES if storages[a] is storage), None)
-                yield model, field, alias
 
 
 class Command(BaseCommand):
@@ -77,9 +69,7 @@ class Command(BaseCommand):
         parser.add_argument("--from-private", default=SOURCES["private"], help="private uploads")
         parser.add_argument("--jobs", type=int, default=16, help="files copied at a time")
         parser.add_argument("--dry-run", action="store_true", help="say what would be copied")
-        parser.add_argument(
-            "--verify", action="store_true", help="check every file the database names"
-        )
+        parser.add_argument("--verify", action="store_true", help="check the files rows name")
 
     def handle(self, *args, from_media, from_private, jobs, dry_run, verify, **options):
         for alias in SOURCES:
@@ -90,85 +80,76 @@ class Command(BaseCommand):
                 )
         folders = {"default": Path(from_media), "private": Path(from_private)}
         try:
-            if verify:
-                return self.verify(folders)
-            self.copy(folders, jobs, dry_run)
+            held = {alias: etags(storages[alias]) for alias in SOURCES}  # one listing each
+            self.verify(folders, held) if verify else self.copy(folders, held, jobs, dry_run)
         except (BotoCoreError, ClientError) as error:
             raise BucketError("move the uploads", error, command="move_media") from None
 
-    def copy(self, folders, jobs, dry_run):
-        work, targets = [], {}  # [(alias, name, path, size)]; alias -> copy_one's first three
+    def copy(self, folders, held, jobs, dry_run):
+        work, targets = [], {}  # [(alias, name, path)]; alias -> copy_one's first three
         for alias, folder in folders.items():
             if not folder.is_dir():
                 self.stderr.write(f"{folder} does not exist: no {LABELS[alias]} to copy.")
-            for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-                name = clean_name(path.relative_to(folder).as_posix())
-                work.append((alias, name, path, path.stat().st_size))
-        for alias, folder in folders.items():
-            # One client per storage, shared by the threads (boto3 clients are thread-safe).
-            storage, count = storages[alias], sum(item[0] == alias for item in work)
-            targets[alias] = (storage, storage.connection.meta.client, etags(storage))
+            files = sorted(p for p in folder.rglob("*") if p.is_file())
+            work += [(alias, clean_name(p.relative_to(folder).as_posix()), p) for p in files]
+            storage = storages[alias]  # its client is shared by the threads
+            targets[alias] = (storage, storage.connection.meta.client, held[alias])
             where = f"s3://{storage.bucket_name}/{prefix(storage.location)}"
-            self.stdout.write(f"{LABELS[alias]}: {count} files in {folder} -> {where}")
-
-        counts, failures, done_bytes = Counter(), [], 0
-        total_bytes, started = sum(item[3] for item in work), time.monotonic()
+            self.stdout.write(f"{LABELS[alias]}: {len(files)} files in {folder} -> {where}")
+        sizes = {path: path.stat().st_size for _, _, path in work}
+        counts, failures, total = Counter(), [], sum(sizes.values())
+        done_bytes, started = 0, time.monotonic()
         shown = started
         with ThreadPoolExecutor(jobs) as pool:
             futures = {
-                pool.submit(copy_one, *targets[alias], name, path, dry_run): (path, size)
-                for alias, name, path, size in work
+                pool.submit(copy_one, *targets[alias], name, path, dry_run): path
+                for alias, name, path in work
             }
             for done, future in enumerate(as_completed(futures), 1):
-                path, size = futures[future]
+                path = futures[future]
                 try:
                     outcome, reason = future.result()
                 except (BotoCoreError, ClientError, OSError) as error:
                     outcome, reason = "failed", str(error)
                 counts[outcome] += 1
-                done_bytes += size
+                done_bytes += sizes[path]
                 if reason:
                     failures.append(f"failed: {path}: {reason}")
-                if time.monotonic() - shown >= 1 or done == len(work):
-                    shown = time.monotonic()
-                    self.progress(done, len(work), done_bytes, total_bytes, shown - started)
+                if (now := time.monotonic()) - shown >= 1 or done == len(work):
+                    shown, elapsed = now, max(now - started, 1e-6)
+                    rate = done_bytes / elapsed  # time left, from the byte rate
+                    self.stderr.write(
+                        f"{done}/{len(work)} files, {size(done_bytes)}/{size(total)}, "
+                        f"{done / elapsed:.0f} files/s, {size(rate)}/s, "
+                        f"{(total - done_bytes) / rate if rate else 0:.0f} s left"
+                    )
         for failure in failures:
             self.stderr.write(failure)
         self.stdout.write(
             f"{'Would copy' if dry_run else 'Copied'} {counts['copied']} files, skipped "
             f"{counts['skipped']} already in the bucket, failed {counts['failed']} "
-            f"(of {len(work)} files, {filesizeformat(total_bytes)})."
+            f"(of {len(work)} files, {size(total)})."
         )
         if counts["failed"]:
             raise CommandError(f"{counts['failed']} files were not copied: see above.")
 
-    def progress(self, files, total_files, done, total, elapsed):
-        """One line on stderr: files and bytes done, rate, time left (from the byte rate)."""
-        rate = done / max(elapsed, 1e-6)
-        left = (total - done) / rate if rate else 0
-        self.stderr.write(
-            f"{files}/{total_files} files, {filesizeformat(done)}/{filesizeformat(total)}, "
-            f"{files / max(elapsed, 1e-6):.0f} files/s, {filesizeformat(rate)}/s, {left:.0f} s left"
-        )
-
-    def verify(self, folders):
+    def verify(self, folders, held):
         """Every file named by a FileField of any row must be in the field's storage."""
-        held, checked, missing = {}, 0, 0
-        for model, field, alias in file_fields():
-            if alias and alias not in held:
-                held[alias] = etags(field.storage)
-            rows = model._default_manager.exclude(**{field.name: ""}).exclude(
-                **{f"{field.name}__isnull": True}
-            )
-            for pk, name in rows.values_list("pk", field.name).iterator():
-                checked += 1
-                there = clean_name(name) in held[alias] if alias else field.storage.exists(name)
-                if not there:
+        checked, missing = 0, 0
+        for model in apps.get_models():
+            for field in (f for f in model._meta.fields if isinstance(f, models.FileField)):
+                # default_storage, a lazy object, equals the storage it stands for.
+                alias = next((a for a in SOURCES if field.storage == storages[a]), None)
+                rows = model._default_manager.filter(**{f"{field.name}__gt": ""})  # not blank
+                for pk, name in rows.values_list("pk", field.name).iterator():
+                    checked += 1
+                    if clean_name(name) in held[alias] if alias else field.storage.exists(name):
+                        continue
                     missing += 1
-                    source = "in" if alias and (folders[alias] / name).is_file() else "not in"
+                    there = "in" if alias and (folders[alias] / name).is_file() else "not in"
                     self.stdout.write(
                         f"missing: {model._meta.label}.{field.name} of row {pk}: {name} "
-                        f"({source} the source folder)"
+                        f"({there} the source folder)"
                     )
         self.stdout.write(f"Checked {checked} files named in the database: {missing} missing.")
         if missing:

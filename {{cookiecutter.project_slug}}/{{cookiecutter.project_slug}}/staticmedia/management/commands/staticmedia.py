@@ -1,12 +1,7 @@
 {%- set server = {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server] -%}
-"""Explain, from the live settings, where static and media files go and who serves them.
-
-    python manage.py staticmedia                                              # development
-    DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py staticmedia  # production
-
-Paths, URLs and storages are read from the settings this process runs with, so the answer
-follows any change made to them.
-"""
+"""`manage.py staticmedia`: where static and media files are written, their URLs, who serves
+them and what to do next, read from the settings it runs with (production: prefix it with
+DJANGO_SETTINGS_MODULE=config.settings.prod)."""
 
 from pathlib import Path
 
@@ -18,7 +13,7 @@ from django.utils.module_loading import import_string
 {%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
 from storages.backends.s3 import S3Storage
 
-from ... import explain_s3
+from ...bucket import prefix
 {%- endif %}
 
 ROWS = ["storage", "source", "written to", "URL prefix", "served by", "next"]
@@ -44,13 +39,26 @@ SERVED_BY = {
 
 def _storage(alias):
     return f"{settings.STORAGES[alias]['BACKEND']} (STORAGES[{alias!r}])"
-{%- if cookiecutter.static_files == "s3" %}
+{%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
 
 
-def _without_manifest(storage_class):
-    """The static files storage, its manifest left unread: that would connect to the bucket."""
-    unread = type("Unread", (storage_class,), {"load_manifest": lambda self: ({}, "")})
-    return unread(**settings.STORAGES["staticfiles"].get("OPTIONS", {}))
+def _in_bucket(storage, rows, setting, signed=None):
+    """Where a bucket's storage writes, and the links it makes (signature left out)."""
+    start = prefix(storage.location)
+    where = f"the bucket {storage.bucket_name}, under {start or 'its root'}"
+    rows["written to"] = f"{where} (at {storage.endpoint_url})" if storage.endpoint_url else where
+    if storage.custom_domain:
+        link = f"{storage.url_protocol}//{storage.custom_domain}/{start}"
+    else:
+        params = {"Bucket": storage.bucket_name, "Key": start or "/"}
+        client = storage.unsigned_connection.meta.client
+        link = client.generate_presigned_url("get_object", Params=params)
+    note = f"{setting}, made by the storage"
+    if getattr(settings, setting) != link:  # the storage makes the links, not the setting
+        note = f"made by the storage; {setting} is not used for these links"
+    signature = f" + a signature valid {signed} s" if signed else ""
+    rows["URL prefix"] = f"{link}{signature} ({note})"
+    return link
 {%- endif %}
 
 
@@ -64,7 +72,15 @@ def static_rows():
     }
 {%- if cookiecutter.static_files == "s3" %}
     if issubclass(storage_class, S3Storage):
-        return explain_s3.static_rows(_without_manifest(storage_class), rows)
+        # Its manifest left unread: that would connect to the bucket.
+        unread = type("Unread", (storage_class,), {"load_manifest": lambda self: ({}, "")})
+        storage = unread(**settings.STORAGES["staticfiles"].get("OPTIONS", {}))
+        _in_bucket(storage, rows, "STATIC_URL")
+        rows["written to"] += ", by collectstatic; STATIC_ROOT is not used"
+        cdn = storage.custom_domain
+        rows["served by"] = f"the CDN at {cdn}, from S3" if cdn else "S3, directly (public objects)"
+        rows["next"] = "run collectstatic on every deploy: it uploads new and changed files"
+        return rows
 {%- endif %}
     root = Path(settings.STATIC_ROOT) if settings.STATIC_ROOT else None
     if settings.DEBUG:
@@ -75,22 +91,21 @@ def static_rows():
         return rows
     rows["written to"] = f"{root} (STATIC_ROOT), by collectstatic" if root else "nowhere"
     rows["served by"] = SERVED_BY["staticfiles"]
-    rows["next"] = _static_next(root, getattr(storage_class, "manifest_name", None))
-    return rows
-
-
-def _static_next(root, manifest):
-    """What to do next, from what STATIC_ROOT holds."""
+    manifest = getattr(storage_class, "manifest_name", None)
     if root is None:
-        return "set STATIC_ROOT, then run collectstatic"
-    if not root.is_dir():
-        return "run collectstatic: STATIC_ROOT does not exist yet"
-    if not any(root.iterdir()):
-        return "run collectstatic: STATIC_ROOT is empty"
-    if manifest and not (root / manifest).is_file():
-        return f"run collectstatic: STATIC_ROOT has no {manifest}, so pages cannot link"
-    count = sum(1 for path in root.rglob("*") if path.is_file())
-    return f"nothing now: STATIC_ROOT holds {count} files; run collectstatic again on every deploy"
+        rows["next"] = "set STATIC_ROOT, then run collectstatic"
+    elif not root.is_dir():
+        rows["next"] = "run collectstatic: STATIC_ROOT does not exist yet"
+    elif not any(root.iterdir()):
+        rows["next"] = "run collectstatic: STATIC_ROOT is empty"
+    elif manifest and not (root / manifest).is_file():
+        rows["next"] = f"run collectstatic: STATIC_ROOT has no {manifest}, so pages cannot link"
+    else:
+        count = sum(1 for path in root.rglob("*") if path.is_file())
+        rows["next"] = (
+            f"nothing now: STATIC_ROOT holds {count} files; run collectstatic again on every deploy"
+        )
+    return rows
 
 
 def media_rows(alias):
@@ -99,7 +114,22 @@ def media_rows(alias):
     rows = {"storage": _storage(alias)}
 {%- if cookiecutter.media_files == "s3" %}
     if isinstance(storage, S3Storage):
-        return explain_s3.media_rows(storage, rows, private)
+        expire = storage.querystring_expire
+        signed = storage.querystring_auth and not storage.custom_domain
+        link = _in_bucket(storage, rows, "MEDIA_URL", expire if signed and not private else None)
+        rows["written to"] += "; MEDIA_ROOT is not used"
+        if private:
+            rows["URL prefix"] = (
+                f"a view of the site, which checks who asks, then redirects to {link} "
+                f"+ a signature valid {expire} s"
+            )
+            rows["served by"] = "S3, to the readers the site lets through"
+        else:
+            rows["served by"] = "S3, to whoever holds a signed link" if signed else "S3, to anyone"
+        rows["next"] = "nothing: uploads go to the bucket, each under its own name"
+        if storage.file_overwrite or private and not (signed and expire <= 60):
+            rows["next"] = "fix what `manage.py check` reports (staticmedia.W007, W008)"
+        return rows
 {%- endif %}
     root, setting = storage.location, "PRIVATE_MEDIA_ROOT" if private else "MEDIA_ROOT"
     rows["written to"] = f"{root} ({setting}), in each file field's upload_to sub-folder"
@@ -122,9 +152,7 @@ def media_rows(alias):
 
 class Command(BaseCommand):
     help = "Explain where static and media files are stored, their URLs, and who serves them."
-
-    # Explain even when a check fails: the explanation is how to understand the failure.
-    requires_system_checks = []
+    requires_system_checks = []  # explain even when a check fails: it helps to understand it
 
     def handle(self, *args, **options):
         debug = "on" if settings.DEBUG else "off"
