@@ -1,12 +1,10 @@
-"""The uploads' S3 storage: an upload never replaces another, however many processes save the
-same name at once. django-storages asks the bucket whether a name is free, then writes; two
-writers can both hear "free". Here every write is also conditional (If-None-Match: *): the
-bucket refuses it (412, or 409 to one of two racing writers) once the name is taken, and the
-upload is saved again under the name plus a random suffix.
-"""
+"""The uploads' S3 storage: an upload never replaces another, however many processes save one
+name at once. django-storages asks the bucket whether a name is free, then writes: two writers
+can both hear "free". Here the write is conditional too (If-None-Match: *): the bucket refuses
+it once the name is taken (412, or 409 to one of two racing writers), and the upload is saved
+under the name plus a random suffix instead."""
 
 import posixpath
-from pathlib import PurePosixPath
 
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
@@ -55,8 +53,4 @@ class UploadS3Storage(S3Storage):
         return super().save(self._with_random_suffix(name), content, max_length)
 
     def _with_random_suffix(self, name):
-        """photo_<7 random letters or digits>.png for photo.png, as Django's own storages."""
-        folder, file = posixpath.split(name)
-        extension = "".join(PurePosixPath(file).suffixes)
-        file = self.get_alternative_name(file.removesuffix(extension), extension)
-        return posixpath.join(folder, file)
+        return self.get_alternative_name(*posixpath.splitext(name))  # photo_<random>.png
