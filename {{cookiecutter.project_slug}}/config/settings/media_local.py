@@ -1,10 +1,7 @@
-"""Media files in production: uploads on local disk, served by the web server (deploy/).
-
-Public uploads live under MEDIA_ROOT, which the web server maps to MEDIA_URL. Private ones
-live under PRIVATE_MEDIA_ROOT, which no URL reaches: their links lead to the site, which
-checks who asks, then has the web server send the file. Keep both folders outside the code
-checkout and back them up: they are user data.
-"""
+"""Media files in production: uploads on local disk. The web server (deploy/) serves MEDIA_ROOT
+at MEDIA_URL; no URL reaches PRIVATE_MEDIA_ROOT: a private file's link leads to the site, which
+checks who asks, then has the web server send it. Both folders are user data: keep them outside
+the code checkout, and back them up."""
 
 from .base import env
 
@@ -13,11 +10,11 @@ PRIVATE_MEDIA_ROOT = env("DJANGO_PRIVATE_MEDIA_ROOT", default="{{ cookiecutter._
 
 # The uploads' storages; static_{{ cookiecutter.static_files }}.py adds the static files' one.
 STORAGES = {
-    # FileSystemStorage never overwrites: a second "photo.jpg" is saved as "photo_<random>.jpg".
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Never overwrites (a second "photo.jpg" is "photo_<random>.jpg"), never keeps half a file.
+    "default": {"BACKEND": "{{ cookiecutter.project_slug }}.staticmedia.whole_files.WholeFileStorage"},
     # A private file's url is the site's check (config/urls.py), which no file is reached without.
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "BACKEND": "{{ cookiecutter.project_slug }}.staticmedia.whole_files.WholeFileStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": "/private-files/"},
     },
 }

@@ -1,3 +1,7 @@
+{% if cookiecutter.media_files == "local" -%}
+import errno
+
+{% endif -%}
 from django.shortcuts import get_object_or_404, redirect, render
 
 from {{ cookiecutter.project_slug }}.staticmedia.private import private_file
@@ -13,8 +17,22 @@ def upload_list(request):
 def upload_create(request):
     form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect("uploads:list")
+        try:
+            form.save()
+            return redirect("uploads:list")
+        except Exception{% if cookiecutter.media_files == "local" %} as error{% endif %}:
+            for file in (form.instance.image, form.instance.attachment):
+                if file and file._committed:
+                    file.delete(save=False)  # stored before the failure: it would have no row
+{%- if cookiecutter.media_files == "local" %}
+            # A full disk is the visitor's to know; anything else, the error page's.
+            if getattr(error, "errno", None) not in (errno.ENOSPC, errno.EDQUOT):
+                raise
+            form.add_error(None, "The upload could not be stored: the server's disk is full.")
+            return render(request, "uploads/create.html", {"form": form}, status=507)
+{%- else %}
+            raise
+{%- endif %}
     # An invalid upload is shown again with its errors (400), and nothing is stored.
     status = 400 if request.method == "POST" else 200
     return render(request, "uploads/create.html", {"form": form}, status=status)
