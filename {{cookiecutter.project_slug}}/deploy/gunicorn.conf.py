@@ -23,3 +23,6 @@ timeout = 30
 # To stdout and stderr, which systemd's journal keeps: journalctl -u {{ cookiecutter.project_slug }}
 accesslog = "-"
 errorlog = "-"
+# No control socket (gunicornc, gunicorn 25.1+): systemd starts, reloads and stops gunicorn,
+# and the socket's folder, $HOME/.gunicorn, would be one more place the app must write to.
+control_socket_disable = True
