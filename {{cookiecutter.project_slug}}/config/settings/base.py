@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content Security Policy (csp.py) on every response, even those of the middleware below.
+    "csp.middleware.CSPMiddleware",
 {%- if cookiecutter.static_files == "whitenoise" %}
     # Serves static files, with SecurityMiddleware's headers, before the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
