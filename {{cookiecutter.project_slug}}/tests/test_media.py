@@ -1,4 +1,8 @@
 import importlib
+{%- if cookiecutter.media_files == "local" %}
+import resource
+import signal
+{%- endif %}
 
 import pytest
 from django.conf import settings
@@ -7,6 +11,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 
 from {{ cookiecutter.project_slug }}.staticmedia.private import _may_read
+{%- if cookiecutter.media_files == "local" %}
+from {{ cookiecutter.project_slug }}.staticmedia.whole_files import WholeFileStorage
+{%- endif %}
 
 
 def test_upload_is_saved_under_media_root_and_linked_under_media_url():
@@ -24,6 +31,28 @@ def test_two_uploads_with_the_same_name_are_both_kept():
     assert first != second
     assert default_storage.open(first).read() == b"first"
     assert default_storage.open(second).read() == b"second"
+
+
+{%- if cookiecutter.media_files == "local" %}
+
+
+def test_a_file_that_cannot_be_written_whole_leaves_nothing_behind(tmp_path):
+    """Production's storage (media_local.py) when a write fails mid-file, as on a full disk:
+    here the kernel's limit on the size of a file this process may write (RLIMIT_FSIZE)."""
+    storage = WholeFileStorage(location=tmp_path)
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    ignored = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails, not the process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, hard))
+    try:
+        with pytest.raises(OSError):
+            storage.save("uploads/big.bin", ContentFile(b"x" * 1024 * 1024))
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, ignored)
+
+    assert [path for path in tmp_path.rglob("*") if path.is_file()] == []
+    assert storage.open(storage.save("uploads/big.bin", ContentFile(b"whole"))).read() == b"whole"
+{%- endif %}
 
 
 @pytest.mark.parametrize("module", ["dev", "prod", "test"])

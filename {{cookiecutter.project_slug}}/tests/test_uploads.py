@@ -188,6 +188,22 @@ def test_under_runserver_the_app_sends_the_file_itself(client, attachment, setti
     assert response["Cache-Control"] == "private"
 
 
+def test_an_upload_whose_attachment_cannot_be_stored_keeps_no_file(client, transactional_db):
+    """The image is stored first; when the attachment then fails (here a name the filesystem
+    refuses: over 255 bytes), the image goes too, so that no file is left without its row."""
+    before = files_under_media_root(), sorted(settings.PRIVATE_MEDIA_ROOT.rglob("*"))
+    client.force_login(User.objects.create_user("owner"))
+    image = SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
+    too_long = SimpleUploadedFile("\U00020000" * 70 + ".pdf", PDF, content_type="application/pdf")
+    data = {"title": "Refused", "image": image, "attachment": too_long}
+
+    with pytest.raises(OSError):
+        client.post(reverse("uploads:create"), data)
+
+    assert not Upload.objects.exists()
+    assert (files_under_media_root(), sorted(settings.PRIVATE_MEDIA_ROOT.rglob("*"))) == before
+
+
 def test_an_anonymous_upload_cannot_carry_a_private_file(client, db):
     before = sorted(settings.PRIVATE_MEDIA_ROOT.rglob("*"))
     image = SimpleUploadedFile("photo.png", png_bytes(), content_type="image/png")
