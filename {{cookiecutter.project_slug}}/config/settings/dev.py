@@ -3,7 +3,8 @@
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, env
+from .base import BASE_DIR, MEDIA_URL, STATIC_URL, env
+from .csp import csp_policies
 
 DEBUG = True
 
@@ -17,3 +18,6 @@ SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or _key_file.read_text()
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
 # runserver serves static files from where they live, and uploads through config/urls.py.
+
+# The Content Security Policy (csp.py): here every file comes from this site itself.
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policies(STATIC_URL, MEDIA_URL)

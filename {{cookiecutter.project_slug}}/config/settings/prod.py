@@ -2,6 +2,7 @@
 
 from .base import *  # noqa: F403
 from .base import env
+from .csp import csp_policies
 
 # Where uploads and static files go, and who serves them: paths, URLs, STORAGES entries.
 from .media_{{ cookiecutter.media_files }} import *  # noqa: F403
@@ -9,6 +10,9 @@ from .media_{{ cookiecutter.media_files }} import *  # noqa: F403
 from .s3 import *  # noqa: F403  (the S3 client that the S3 storages share)
 {%- endif %}
 from .static_{{ cookiecutter.static_files }} import *  # noqa: F403
+
+# Where pages may load files from, after the modules above set STATIC_URL and MEDIA_URL.
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policies(STATIC_URL, MEDIA_URL)  # noqa: F405
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

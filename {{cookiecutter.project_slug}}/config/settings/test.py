@@ -4,7 +4,8 @@ import tempfile
 from pathlib import Path
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import MEDIA_URL, STATIC_URL, STORAGES
+from .csp import csp_policies
 
 SECRET_KEY = "insecure-test-only"
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
@@ -16,3 +17,5 @@ PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="private-test-"))
 _private = {**STORAGES["private"]["OPTIONS"], "location": PRIVATE_MEDIA_ROOT}
 STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": _private}}
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="static-test-"))
+# The Content Security Policy, as development has it (csp.py).
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policies(STATIC_URL, MEDIA_URL)
