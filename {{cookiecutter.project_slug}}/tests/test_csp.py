@@ -1,0 +1,72 @@
+"""The Content Security Policy (config/settings/csp.py): every page gets it, enforced; it
+allows scripts, styles, fonts and images from this site and from where STATIC_URL and
+MEDIA_URL point, nothing inline, no wildcard; DJANGO_CSP_REPORT_ONLY only reports it."""
+
+import pytest
+from django.test import override_settings
+
+from .conftest import import_fresh
+
+PAGES = ["/", "/admin/login/"{% if cookiecutter.example_app == "yes" %}, "/uploads/new/", "/accounts/login/"{% endif %}]
+
+
+def parsed(header):
+    return {part.split()[0]: part.split()[1:] for part in header.split("; ")}
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_gets_the_policy_enforced(client, path):
+    response = client.get(path)
+    assert "Content-Security-Policy-Report-Only" not in response.headers
+    policy = parsed(response.headers["Content-Security-Policy"])
+    assert policy["default-src"] == policy["script-src"] == policy["style-src"] == ["'self'"]
+    assert policy["object-src"] == policy["frame-ancestors"] == ["'none'"]
+    assert policy["base-uri"] == policy["form-action"] == ["'self'"]
+    for sources in policy.values():
+        assert not {"'unsafe-inline'", "'unsafe-eval'", "*"} & set(sources)
+
+
+def test_production_allows_where_static_files_and_uploads_are(prod_settings):
+    policy = prod_settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]
+{%- if cookiecutter.static_files == "s3" %}
+    static = prod_settings.STATIC_URL
+    assert static.startswith("https://")  # the bucket: allowed by its prefix, not its host
+    assert policy["script-src"] == policy["style-src"] == ["'self'", static]
+{%- else %}
+    assert policy["script-src"] == policy["style-src"] == ["'self'"]  # from this site
+{%- endif %}
+    assert policy["font-src"] == policy["script-src"]
+{%- if cookiecutter.media_files == "s3" %}
+    media = prod_settings.MEDIA_URL
+    assert media.startswith("https://")
+    assert policy["img-src"] == [*policy["script-src"], media]
+{%- else %}
+    assert prod_settings.MEDIA_URL == "/media/" and policy["img-src"] == policy["script-src"]
+{%- endif %}
+    assert prod_settings.CONTENT_SECURITY_POLICY_REPORT_ONLY is None
+{%- if cookiecutter.static_files == "s3" %}
+
+
+def test_a_cdn_domain_moves_the_policy_with_static_url(prod_settings, monkeypatch):
+    monkeypatch.setenv("DJANGO_S3_CUSTOM_DOMAIN", "cdn.example.net")
+    settings = import_fresh("config.settings.prod")
+    assert settings.STATIC_URL == "https://cdn.example.net/static/"
+    assert settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] == [
+        "'self'",
+        "https://cdn.example.net/static/",
+    ]
+{%- endif %}
+
+
+def test_report_only_while_rolling_out(prod_settings, monkeypatch, client):
+    monkeypatch.setenv("DJANGO_CSP_REPORT_ONLY", "true")
+    settings = import_fresh("config.settings.prod")
+    assert settings.CONTENT_SECURITY_POLICY is None
+    reported = settings.CONTENT_SECURITY_POLICY_REPORT_ONLY
+    assert reported == prod_settings.CONTENT_SECURITY_POLICY
+    with override_settings(
+        CONTENT_SECURITY_POLICY=None, CONTENT_SECURITY_POLICY_REPORT_ONLY=reported
+    ):
+        response = client.get("/")
+    assert "Content-Security-Policy" not in response.headers
+    assert "object-src 'none'" in response.headers["Content-Security-Policy-Report-Only"]
