@@ -5,8 +5,11 @@ Django admin styled by its own CSS; logged in, a private attachment uploaded bes
 image, downloaded under its name, and refused once logged out. Screenshots of each page go
 to artifacts/screenshots/."""
 
+import re
+
 import pytest
 
+from tests.support import venvs
 from tests.support.app_servers import gunicorn, runserver
 from tests.support.browsing import PDF, PDF_NAME, png_bytes
 from tests.support.deployment import prepare_mod_wsgi_app
@@ -30,6 +33,8 @@ BEHIND_A_WEB_SERVER = [
     for server in ("nginx", "apache")
     for static in ("whitenoise", "web_server")
 ] + [{**DEFAULTS, "static_files": "s3"}]
+# Django 6.1 (Python 3.12) and 5.2 (Python 3.11): the admin's pages differ between them.
+BOTH_LINES = [venvs.NEWEST, venvs.OLDEST]
 
 
 def stylesheet_url(browser):
@@ -37,8 +42,9 @@ def stylesheet_url(browser):
 
 
 def use_the_site(browser, url, static_from, media_from):
-    """Everything a person checks, page by page; a screenshot of each page. Returns the URL
-    of the uploaded image.
+    """Everything a person checks, page by page; a screenshot of each page. On each page the
+    Content Security Policy is enforced and refuses nothing. Returns the URL of the uploaded
+    image.
 
     static_from, media_from: where the page's stylesheet and the uploaded image must come
     from (URL prefixes), so each mode is proven to serve its files the way it claims."""
@@ -50,10 +56,13 @@ def use_the_site(browser, url, static_from, media_from):
     assert browser.page.text_content("#js-status") == "JavaScript ran.", browser.report()
     assert browser.natural_width("img.logo") > 0, browser.report()
     browser.assert_no_failed_requests()
+    browser.assert_policy_kept()
     browser.screenshot("home")
 
     title = "A red rectangle"
     browser.goto(f"{url}/uploads/new/")
+    assert browser.computed("body", "background-color") == BODY_BACKGROUND, browser.report()
+    browser.assert_policy_kept()
     browser.page.fill("#id_title", title)
     browser.page.set_input_files(
         "#id_image",
@@ -67,15 +76,49 @@ def use_the_site(browser, url, static_from, media_from):
     browser.page.reload()
     assert browser.natural_width(image) == 160, browser.report()
     browser.assert_no_failed_requests()
+    browser.assert_policy_kept()
     browser.screenshot("uploads")
 
+    browser.goto(f"{url}/accounts/login/")
+    assert browser.computed("body", "background-color") == BODY_BACKGROUND, browser.report()
+    assert browser.natural_width("img.logo") > 0, browser.report()
+    browser.assert_policy_kept()
+    browser.screenshot("login")
+
+    use_the_admin(browser, url, static_from, media_from, title)
+    return upload_url
+
+
+def use_the_admin(browser, url, static_from, media_from, title):
+    """The admin's login page, its index and the change form of the upload titled `title`,
+    as carol (staff): each styled by the admin's own CSS, under the same policy."""
     browser.goto(f"{url}/admin/login/")
     assert stylesheet_url(browser).startswith(f"{static_from}admin/css/"), browser.report()
+    assert_admin_styled(browser)
+    browser.screenshot("admin")
+
+    browser.page.fill("#id_username", "carol")
+    browser.page.fill("#id_password", PASSWORD)
+    browser.submit("#login-form [type=submit]", "/admin/")
+    assert browser.page.locator("#content h1").text_content() == "Site administration"
+    assert_admin_styled(browser)
+    browser.screenshot("admin-index")
+
+    browser.goto(f"{url}/admin/uploads/upload/")
+    browser.page.locator("#result_list a", has_text=title).click()
+    browser.page.wait_for_url(re.compile(r".*/admin/uploads/upload/\d+/change/$"))
+    browser.page.wait_for_load_state("load")
+    current = browser.page.locator(".file-upload a").first.evaluate("link => link.href")
+    assert current.startswith(media_from), browser.report()  # "Currently:" links the image
+    assert_admin_styled(browser)
+    browser.screenshot("admin-change")
+
+
+def assert_admin_styled(browser):
     header = browser.computed("#header", "background-color")
     assert header == ADMIN_HEADER_BACKGROUND, f"admin CSS not applied; {browser.report()}"
     browser.assert_no_failed_requests()
-    browser.screenshot("admin")
-    return upload_url
+    browser.assert_policy_kept()
 
 
 def use_private_files(browser, url, media_from):
@@ -120,10 +163,11 @@ def use_private_files(browser, url, media_from):
     browser.screenshot("private-refused")
 
 
-def test_development_server(make_project, open_browser):
-    project = make_project()
+@pytest.mark.parametrize("line", BOTH_LINES)
+def test_development_server(make_project, open_browser, line):
+    project = make_project(line=line)
     project.manage("migrate", "--noinput")
-    add_users(project, "alice", settings="dev")
+    add_users(project, "alice", staff=["carol"], settings="dev")
 
     with runserver(project) as url:
         browser = open_browser()
@@ -142,7 +186,7 @@ def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate
 
     bucket = bucket_url(project)
     project.deploy()
-    add_users(project, "alice")
+    add_users(project, "alice", staff=["carol"])
 
     # Real HTTPS for the browser: gunicorn speaks TLS itself (see app_servers.gunicorn).
     with gunicorn(project, tls=tls_certificate) as app:
@@ -165,7 +209,7 @@ def test_behind_a_web_server(make_project, deployment, open_browser, combo):
 
     static_from = f"{bucket_url(project)}/static/" if "s3" in combo.values() else f"{url}/static/"
 
-    add_users(project, "alice", **env)
+    add_users(project, "alice", staff=["carol"], **env)
 
     with web_server(server, site, deployment), gunicorn(project, socket=deployment.socket, **env):
         browser = open_browser(ignore_https_errors=True, accept_downloads=True)
@@ -179,6 +223,7 @@ def test_apache_with_the_app_in_mod_wsgi(make_project, deployment, open_browser)
     """Apache's second variant, the app in mod_wsgi daemons (see prepare_mod_wsgi_app)."""
     app = prepare_mod_wsgi_app(make_project, deployment, DEFAULT_MAX_UPLOAD_SIZE)
     url = deployment.url
+    add_users(app.project, staff=["carol"], **app.env)
 
     # mod_wsgi's daemons inherit Apache's environment: the production variables.
     with web_server("apache", app.site, deployment, env=app.project.env("prod", **app.env)):

@@ -25,6 +25,12 @@ CHROMIUM_FLAGS = [
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 # Chromium asks every site for one; no page links it, so its 404 is no failure.
 IGNORED = re.compile(r"/favicon\.ico$")
+# Runs in every document before its own scripts: hands each violation to the test.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => window.cspViolation(
+  `${event.disposition}: ${event.effectiveDirective} refused ${event.blockedURI || "inline"}`
+  + ` on ${event.documentURI}`), true);
+"""
 
 
 @dataclass
@@ -33,15 +39,26 @@ class Browser:
     screenshot_prefix: str
     responses: list = field(default_factory=list)  # (status, method, url)
     failed: list = field(default_factory=list)  # (method, url, error)
+    violations: list = field(default_factory=list)  # securitypolicyviolation events, as text
+    console: list = field(default_factory=list)  # (type, text) of each console message
+    document: object = None  # the response of the page shown now (playwright's Response)
     # A page was opened since the last screenshot: a test that stops here failed on it.
     unseen: bool = False
 
     def record(self):
         self.page.on("response", self._on_response)
         self.page.on("requestfailed", self._on_failed)
+        self.page.on("console", lambda message: self.console.append((message.type, message.text)))
+        self.page.context.expose_binding(
+            "cspViolation", lambda _source, text: self.violations.append(text)
+        )
+        self.page.context.add_init_script(REPORT_VIOLATIONS)
 
     def _on_response(self, response):
         self.responses.append((response.status, response.request.method, response.url))
+        request = response.request
+        if request.resource_type == "document" and request.frame == self.page.main_frame:
+            self.document = response
 
     def _on_failed(self, request):
         self.failed.append((request.method, request.url, request.failure))
@@ -63,6 +80,25 @@ class Browser:
 
     def assert_no_failed_requests(self):
         assert not self.problems(), self.report()
+
+    def policy_problems(self):
+        """What the Content Security Policy refused so far (violation events and console
+        errors), and whether the page shown now lacks an enforced policy."""
+        refused = [f"violation: {text}" for text in self.violations]
+        refused += [
+            f"console {kind}: {text}"
+            for kind, text in self.console
+            if "Content Security Policy" in text or "Content-Security-Policy" in text
+        ]
+        headers = self.document.all_headers() if self.document else {}
+        if not headers.get("content-security-policy"):
+            refused.append(f"no enforced Content-Security-Policy header on {self.page.url}")
+        return refused
+
+    def assert_policy_kept(self):
+        """The page shown now has an enforced policy, and no page so far broke one."""
+        problems = "\n  ".join(self.policy_problems())
+        assert not problems, f"at {self.page.url}; Content Security Policy:\n  {problems}"
 
     def goto(self, url):
         self.unseen = True
