@@ -25,7 +25,6 @@ def upload_create(request):
                 if file and file._committed:
                     file.delete(save=False)  # stored before the failure: it would have no row
 {%- if cookiecutter.media_files == "local" %}
-            # A full disk is the visitor's to know; anything else, the error page's.
             if getattr(error, "errno", None) not in (errno.ENOSPC, errno.EDQUOT):
                 raise
             form.add_error(None, "The upload could not be stored: the server's disk is full.")
