@@ -2,8 +2,11 @@
 the home page styled by its stylesheet, its script run and its logo drawn; an image uploaded
 through the example app's form, shown on the list page and still there after a reload; the
 Django admin styled by its own CSS; logged in, a private attachment uploaded beside a public
-image, downloaded under its name, and refused once logged out. Screenshots of each page go
-to artifacts/screenshots/."""
+image, downloaded under its name, and refused once logged out. On every page checked (home,
+upload form, list, login, the admin's login, index and a change form) the Content Security
+Policy is enforced and refuses nothing; a policy that misses the bucket is seen refusing it.
+Files planted in MEDIA_ROOT and opened directly through nginx or Apache run no script.
+Screenshots of each page go to artifacts/screenshots/."""
 
 import re
 
@@ -175,14 +178,18 @@ def test_development_server(make_project, open_browser, line):
         use_private_files(browser, url, f"{url}/media/")
 
 
-@pytest.mark.parametrize(
-    "static_files", [pytest.param("whitenoise", id="whitenoise"), pytest.param("s3", id="s3")]
-)
-def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate, static_files):
+@pytest.mark.parametrize("line", BOTH_LINES)
+@pytest.mark.parametrize("static_files", ["whitenoise", "s3"])
+def test_gunicorn_with_uploads_in_s3(
+    make_project, open_browser, tls_certificate, static_files, line
+):
     """A platform runs the app (web_server=none): static files from WhiteNoise or the bucket,
     public uploads as plain links to the bucket, private ones behind a redirect to a signed
-    link (a real S3 server, SeaweedFS)."""
-    project = make_project(web_server="none", static_files=static_files, media_files="s3")
+    link (a real S3 server, SeaweedFS). On both Django lines: with the mod_wsgi test (Django
+    5.2, static files from Apache), each static backend is seen on both."""
+    project = make_project(
+        web_server="none", static_files=static_files, media_files="s3", line=line
+    )
 
     bucket = bucket_url(project)
     project.deploy()
@@ -196,6 +203,60 @@ def test_gunicorn_with_uploads_in_s3(make_project, open_browser, tls_certificate
         upload_url = use_the_site(browser, url, static_from, f"{bucket}/media/")
         use_private_files(browser, url, f"{bucket}/media/")
     assert "X-Amz-Signature=" not in upload_url  # public: anonymous users may read media/
+
+
+def test_a_policy_that_misses_the_bucket_is_seen(make_project, open_browser, tls_certificate):
+    """What the tests above check can fail: with a policy that misses the bucket (prod.py
+    edited by hand, as if every file were on this site), the browser records what the
+    policy refused from the bucket, and the page is left unstyled."""
+    project = make_project(web_server="none", static_files="s3", media_files="s3")
+    prod = project.path / "config" / "settings" / "prod.py"
+    prod.write_text(
+        f"{prod.read_text()}\nCONTENT_SECURITY_POLICY = csp_policies('/static/', '/media/')[0]\n"
+    )
+    bucket = bucket_url(project)
+    project.deploy()
+
+    with gunicorn(project, tls=tls_certificate) as app:
+        browser = open_browser(ignore_https_errors=True)
+        browser.goto(f"{app.url}/")
+        browser.page.wait_for_load_state("networkidle")
+        assert browser.computed("body", "background-color") != BODY_BACKGROUND
+        refused = browser.policy_problems()
+    for path in ("static/css/site.", "static/js/site.", "static/img/logo."):  # hashed names
+        assert any(f"refused {bucket}/{path}" in problem for problem in refused), refused
+        console = [problem for problem in refused if problem.startswith("console error")]
+        assert any(f"'{bucket}/{path}" in problem for problem in console), refused
+
+
+# A page and an SVG image, each with a script that says so in the console if it runs.
+PLANTED = {
+    "evil.html": b"<!doctype html><title>evil</title><script>console.log('planted script ran')"
+    b"</script>",
+    "evil.svg": b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><script>'
+    b"console.log('planted script ran')</script></svg>",
+}
+
+
+@pytest.mark.parametrize("server", ["nginx", "apache"])
+def test_files_planted_in_media_root_run_no_script(make_project, deployment, open_browser, server):
+    """Files put into MEDIA_ROOT by hand (not through the form), opened directly through the
+    web server: neither runs its script. The same bytes as a page of their own do."""
+    project = make_project(web_server=server)
+    site = deployment.edit_site(project, DEFAULT_MAX_UPLOAD_SIZE)
+    for name, content in PLANTED.items():
+        (deployment.media_root / name).write_bytes(content)
+
+    browser = open_browser(ignore_https_errors=True, accept_downloads=True)
+    browser.page.set_content(PLANTED["evil.html"].decode())  # the script can be seen to run
+    assert ("log", "planted script ran") in browser.console
+    browser.console.clear()
+    with web_server(server, site, deployment):
+        for name in PLANTED:
+            url = f"{deployment.url}/media/{name}"
+            browser.open_directly(url)  # downloaded, or shown in the site's sandbox
+            assert (200, "GET", url) in browser.responses, browser.report()  # it was served
+            assert ("log", "planted script ran") not in browser.console, f"{url} ran its script"
 
 
 @pytest.mark.parametrize("combo", BEHIND_A_WEB_SERVER, ids=combo_id)

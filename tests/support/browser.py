@@ -3,12 +3,16 @@
 Each browser gets a fresh profile (its own user-data-dir), closed when its block ends, pass
 or fail. The browser records every response and failed request, so an assertion can say which
 URL failed with which status, and saves screenshots under artifacts/screenshots/ (one more,
-"-at-failure", of the page a failing test stopped on).
+"-at-failure", of the page a failing test stopped on). It also records what the Content
+Security Policy refused: each `securitypolicyviolation` event of every page (handed over
+through a binding, so none is lost when a page navigates away) and each console message.
 """
 
 import contextlib
 import re
 from dataclasses import dataclass, field
+
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.support.template import REPO
 
@@ -107,6 +111,17 @@ class Browser:
             f"GET {url} -> {response.status if response else 'no response'}; {self.report()}"
         )
         return response
+
+    def open_directly(self, url):
+        """Open `url` as a typed address, whatever it answers: its response, or None when
+        the browser downloads it instead of showing it."""
+        self.unseen = True
+        try:
+            return self.page.goto(url)
+        except PlaywrightError as error:
+            if "Download is starting" not in str(error):
+                raise
+            return None
 
     def evaluate(self, script, *args):
         return self.page.evaluate(script, *args)
