@@ -17,6 +17,7 @@ S3, PostgreSQL), which differ from the tested ones in a few lines.
 """
 
 import difflib
+import os
 import re
 import shutil
 import socket
@@ -83,6 +84,9 @@ class Deployed:
     settings: dict  # the environment file the steps wrote
     image: bytes = field(default_factory=png_bytes)
     home: requests.Response = None
+    # Plain HTTP, for the site's name and for another (the server's address)
+    plain_http: requests.Response = None
+    plain_http_by_address: requests.Response = None
     css: str = None  # the stylesheet the home page links, under its hashed name
     static: requests.Response = None
     static_on_disk: bytes = None
@@ -125,6 +129,10 @@ def add_users(deployed, *usernames):
 def use_the_site(deployed):
     server, url = deployed.server, deployed.url
     deployed.home = requests.get(f"{url}/", timeout=30)
+    http = url.replace("https:", "http:").replace(str(server.https_port), str(server.ports[80]))
+    deployed.plain_http = requests.get(f"{http}/uploads/", timeout=30, allow_redirects=False)
+    by_address = f"http://127.0.0.1:{server.ports[80]}/"
+    deployed.plain_http_by_address = requests.get(by_address, timeout=30, allow_redirects=False)
     deployed.css = HASHED_CSS.search(deployed.home.text)[1]
     deployed.static = requests.get(f"{url}{deployed.css}", timeout=30)
     static_root = deployed.settings["DJANGO_STATIC_ROOT"]
@@ -199,7 +207,9 @@ def deployed(request, rendered, debian_root, tmp_path_factory):
     steps = deployment_steps((project / "README.md").read_text())
     next_deploy = steps.pop(NEXT_DEPLOY)
 
-    logs = LOGS / web_server
+    # One folder per worker: should two run the same web server's steps, neither's logs (or
+    # certificate) overwrites the other's.
+    logs = LOGS / f"{web_server}-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     shutil.rmtree(logs, ignore_errors=True)
     logs.mkdir(parents=True)
     with fresh_root(debian_root, tmp_path_factory.mktemp(f"debian-{web_server}"), logs) as chroot:
@@ -238,6 +248,16 @@ def test_the_steps_serve_the_home_page_over_https(deployed):
     assert deployed.home.status_code == 200, deployed.home.text[:2000]
     assert deployed.home.url == f"{deployed.url}/"
     assert "Strict-Transport-Security" in deployed.home.headers
+
+
+@each_server
+def test_plain_http_is_redirected_to_https_whatever_the_name(deployed):
+    # Debian's default site is gone: no welcome page answers for another name.
+    domain = deployed.url.split("//", 1)[1].split(":")[0]
+    for response in (deployed.plain_http, deployed.plain_http_by_address):
+        assert response.status_code == 301, response.text[:500]
+        assert response.headers["Location"].startswith("https://")
+    assert deployed.plain_http.headers["Location"].startswith(f"https://{domain}/")
 
 
 @each_server

@@ -3,6 +3,7 @@ Deploying section), and the server they are pasted into: a fresh Debian root in 
 (tests/support/debian_root.py) whose web server and gunicorn are started by hand where the
 steps would have systemd start them."""
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -38,6 +39,23 @@ def deployment_steps(readme):
     return steps
 
 
+def listener_group(port):
+    """The process group of what listens on 127.0.0.1:`port`, found through /proc (None)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[1].endswith(f":{port:04X}") and fields[3] == "0A":  # 0A: LISTEN
+                inodes.add(f"socket:[{fields[9]}]")
+    for fd in Path("/proc").glob("[0-9]*/fd/*"):
+        try:
+            if os.readlink(fd) in inodes:
+                return os.getpgid(int(fd.parts[2]))
+        except OSError:
+            continue
+    return None
+
+
 def make_certificate(folder, domain):
     """A self-signed certificate for `domain`, valid for two days: (cert, key) paths."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -60,7 +78,8 @@ class Server:
         self.chroot = chroot
         self.web_server = web_server
         self.env = env or {}
-        self.ports = {80: free_port(), 443: free_port()}
+        self.ports = {}  # 80 and 443 -> the free ports used instead, once the server runs
+        self.picked = {80: set(), 443: set()}  # the ports picked before, if any
         self.certificate = None  # this machine's copy of the stand-in certificate
         self.unit = self.socket = self.service = None  # gunicorn's, once started
         self.shells = 0
@@ -117,9 +136,9 @@ class Server:
     def serve(self, action):
         """The web server started in the foreground, or reloaded or restarted if it runs, on
         free ports of 127.0.0.1 instead of 80 and 443."""
-        self.listen_on_free_ports()
         running = self.web_server in self.chroot.processes
         if running and action == "reload":
+            self.listen_on_free_ports()
             reload = ["nginx", "-s", "reload"] if self.web_server == "nginx" else None
             self.chroot.run(reload or ["apache2ctl", "graceful"])
             return
@@ -128,8 +147,20 @@ class Server:
             "nginx": ["nginx", "-g", "daemon off;"],
             "apache": ["apache2ctl", "-D", "FOREGROUND"],
         }[self.web_server]
-        process = self.chroot.start(self.web_server, self.chroot.command(command))
-        wait_for_port(self.https_port, process, self.chroot.logs / f"{self.web_server}.log")
+        for _ in range(5):
+            if not running:  # picked only now: a free port does not stay free for long
+                for port, free in self.ports.items():
+                    self.picked[port].add(free)
+                self.ports = {80: free_port(), 443: free_port()}
+            self.listen_on_free_ports()
+            process = self.chroot.start(self.web_server, self.chroot.command(command))
+            wait_for_port(self.https_port, process, self.chroot.logs / f"{self.web_server}.log")
+            # Whatever answers must be this server, not another that took a port meanwhile.
+            if all(listener_group(port) == process.pid for port in self.ports.values()):
+                return
+            self.chroot.stop(self.web_server)
+            running = False
+        raise AssertionError(f"{self.web_server} never got its own ports: {self.ports}")
 
     # Ports.
 
@@ -140,25 +171,34 @@ class Server:
         return text
 
     def listen_on_free_ports(self):
+        """The web server's listen lines, in the chroot, on the ports picked instead of 80 and
+        443 (or of ports picked before)."""
+        sources = {port: "|".join(map(str, {port, *self.picked[port]})) for port in self.ports}
         if self.web_server == "nginx":
             for site in self.enabled_sites("etc/nginx/sites-enabled"):
                 text = re.sub(r"(?m)^\s*listen\s+\[::\]:.*\n", "", site.read_text())
                 for port, free in self.ports.items():
-                    text = re.sub(rf"(?m)^(\s*listen\s+){port}\b", rf"\g<1>127.0.0.1:{free}", text)
+                    listen = rf"(?m)^(\s*listen\s+)(?:127\.0\.0\.1:)?(?:{sources[port]})\b"
+                    text = re.sub(listen, rf"\g<1>127.0.0.1:{free}", text)
                 outside = re.findall(r"(?m)^\s*listen\s+(?!127\.0\.0\.1:).*", text)
                 assert not outside, f"{site} would listen beyond 127.0.0.1: {outside}"
                 site.write_text(text)
-        else:
-            ports = self.chroot.path("etc/apache2/ports.conf")
-            text = ports.read_text()
+            return
+        ports = self.chroot.path("etc/apache2/ports.conf")
+        text = ports.read_text()
+        for port, free in self.ports.items():
+            listen = rf"(?m)^(\s*Listen\s+)(?:127\.0\.0\.1:)?(?:{sources[port]})\b"
+            text = re.sub(listen, rf"\g<1>127.0.0.1:{free}", text)
+        outside = re.findall(r"(?m)^\s*Listen\s+(?!127\.0\.0\.1:).*", text)
+        assert not outside, f"{ports} would listen beyond 127.0.0.1: {outside}"
+        ports.write_text(text)
+        for site in self.enabled_sites("etc/apache2/sites-enabled"):
+            text = site.read_text()
             for port, free in self.ports.items():
-                text = re.sub(rf"(?m)^(\s*Listen\s+){port}\b", rf"\g<1>127.0.0.1:{free}", text)
-            ports.write_text(text)
-            for site in self.enabled_sites("etc/apache2/sites-enabled"):
-                text = site.read_text()
-                for port, free in self.ports.items():
-                    text = text.replace(f"<VirtualHost *:{port}>", f"<VirtualHost *:{free}>")
-                site.write_text(text)
+                text = re.sub(
+                    rf"<VirtualHost \*:(?:{sources[port]})>", f"<VirtualHost *:{free}>", text
+                )
+            site.write_text(text)
 
     def enabled_sites(self, folder):
         """The files the enabled sites are, a symlink followed inside the chroot."""
