@@ -1,4 +1,4 @@
-"""The S3 client every S3 storage uses: django-storages' AWS_S3_* settings, for AWS or any
+"""The S3 client every S3 storage uses (django-storages' AWS_S3_* settings), for AWS or any
 S3-compatible service. No credentials here: boto3 reads AWS_ACCESS_KEY_ID and
 AWS_SECRET_ACCESS_KEY from the environment, or uses the instance/task role.
 https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
@@ -24,14 +24,16 @@ AWS_S3_CLIENT_CONFIG = Config(
     # GCS, Ceph and older MinIO reject or mis-sign.
     request_checksum_calculation="when_required",
     response_checksum_validation="when_required",
+    # A throttled (503 SlowDown) or dropped request is sent again, after a growing pause.
+    retries={"mode": "standard", "max_attempts": 10},
     max_pool_connections=16,  # collectstatic uploads 16 files at a time
 )
 
 
 def _bucket_url(bucket):
-    """What links to objects of `bucket` start with, made by botocore as the storages make
-    them: from the region, addressing style, AWS_* variables and ~/.aws/config (FIPS,
-    dual-stack, us-east-1's hosts). Unsigned: it reads no credentials and sends no request."""
+    """The start of links to objects of `bucket`, as botocore makes them for the storages (the
+    region, addressing style, AWS_* variables and ~/.aws/config: FIPS, dual-stack, us-east-1's
+    hosts). Unsigned: it reads no credentials and sends no request."""
     client = boto3.client(
         "s3",
         region_name=AWS_S3_REGION_NAME,

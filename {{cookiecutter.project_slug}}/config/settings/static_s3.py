@@ -1,8 +1,6 @@
-"""Static files in production: uploaded by collectstatic to the bucket, under static/ (no
-STATIC_ROOT). Public objects with hashed names (site.3f2a1b9c8d7e.css), cached for a year by
-browsers and any CDN: set DJANGO_S3_CUSTOM_DOMAIN to link through one. The storage
-(staticmedia/static_s3.py) uploads only what changed, in parallel, and the manifest last.
-"""
+"""Static files in production: in the bucket under static/, uploaded by collectstatic (no
+STATIC_ROOT), public, with hashed names (site.3f2a1b9c8d7e.css) that browsers and any CDN
+cache for a year. Set DJANGO_S3_CUSTOM_DOMAIN to link through a CDN."""
 
 from .base import env
 from .media_{{ cookiecutter.media_files }} import STORAGES
@@ -25,8 +23,7 @@ STORAGES = {
             "custom_domain": _custom_domain,
             # Static files are public: plain URLs, no signatures to expire in cached pages.
             "querystring_auth": False,
-            # For the hashed copies. The manifest and the unhashed originals change under the
-            # same name: the storage sends "no-cache" for them instead.
+            # For the hashed copies: the manifest and the unhashed originals get "no-cache".
             "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
         },
     },

@@ -9,4 +9,4 @@ class StaticMediaConfig(AppConfig):
 
     def ready(self):
         # Registers the system checks (ids staticmedia.*).
-        from . import checks{% if cookiecutter.media_files == "s3" %}, checks_s3{% endif %}{% if cookiecutter.web_server != "none" %}, deploy_checks{% endif %}  # noqa: F401
+        from . import checks{% if cookiecutter.web_server != "none" %}, deploy_checks{% endif %}  # noqa: F401

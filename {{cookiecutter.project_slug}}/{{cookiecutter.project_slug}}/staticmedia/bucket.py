@@ -8,17 +8,13 @@ from django.core.management.base import CommandError
 from storages.utils import clean_name, safe_join
 
 CREDENTIALS = "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
-# What to check, by the error code that S3 (or botocore) gives.
-HINTS = {
+HINTS = {  # what to check, by the error code S3 (or botocore) gives
+    **dict.fromkeys(["InvalidAccessKeyId", "SignatureDoesNotMatch", "403"], CREDENTIALS),
     "NoSuchBucket": "Create the bucket, or fix its name (DJANGO_S3_BUCKET).",
-    "InvalidAccessKeyId": CREDENTIALS,
-    "SignatureDoesNotMatch": CREDENTIALS,
-    "403": CREDENTIALS,
     "AccessDenied": "Run {command} with credentials that may {rights}.",
     "NoCredentialsError": "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a role.",
     "EndpointConnectionError": "Check DJANGO_S3_ENDPOINT_URL and the network.",
-    "NotImplemented": "This service does not support that call: set the bucket up in its "
-    "console, as the README's table of S3 services says.",
+    "NotImplemented": "This service lacks that call: see the README's table of S3 services.",
 }
 
 
@@ -32,14 +28,13 @@ def key(storage, name):
 
 
 def md5(data=b""):
-    """MD5, which S3 gives as the ETag of an object uploaded in one piece; not for security."""
-    return hashlib.md5(data, usedforsecurity=False)
+    return hashlib.md5(data, usedforsecurity=False)  # S3's ETag of a one-piece upload
 
 
 def etags(storage):
     """name -> MD5 of every object under the storage's location, from one listing."""
-    start = prefix(storage.location)
     pages = storage.connection.meta.client.get_paginator("list_objects_v2")
+    start = prefix(storage.location)
     return {
         item["Key"].removeprefix(start): item["ETag"].strip('"')
         for page in pages.paginate(Bucket=storage.bucket_name, Prefix=start)
@@ -54,8 +49,7 @@ def write_parameters(storage, name):
     if "ContentType" not in params:
         kind, encoding = mimetypes.guess_type(name)
         params["ContentType"] = kind or storage.default_content_type
-        if encoding:
-            params["ContentEncoding"] = encoding
+        params.update({"ContentEncoding": encoding} if encoding else {})
     if "ACL" not in params and storage.default_acl:
         params["ACL"] = storage.default_acl
     return params

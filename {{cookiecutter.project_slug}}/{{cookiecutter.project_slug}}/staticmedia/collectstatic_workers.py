@@ -15,9 +15,7 @@ _worker = {}  # in each upload process: its S3 client and its threads
 
 
 def _send_body_at_once(request, **kwargs):
-    # botocore asks first ("Expect: 100-continue") and waits for the answer: one more round
-    # trip per upload, for a body that is small and in memory.
-    del request.headers["Expect"]
+    del request.headers["Expect"]  # botocore would wait for "100 Continue": one more round trip
 
 
 def _start_worker(storage, threads):
@@ -26,36 +24,35 @@ def _start_worker(storage, threads):
     _worker.update(client=client, threads=ThreadPoolExecutor(threads))
 
 
-def _put(bucket, name, key, data, params):
-    try:
-        _worker["client"].put_object(Bucket=bucket, Key=key, Body=data, **params)
-    except (BotoCoreError, ClientError) as error:
-        return name, error_code(error), str(error)  # exceptions do not always pickle
-
-
 def _put_batch(bucket, batch):
     """[(name, code, message)] of the uploads in `batch` that failed."""
-    return [f for f in _worker["threads"].map(lambda u: _put(bucket, *u), batch) if f]
+
+    def put(name, key, data, params):
+        try:
+            _worker["client"].put_object(Bucket=bucket, Key=key, Body=data, **params)
+        except (BotoCoreError, ClientError) as error:
+            return name, error_code(error), str(error)  # exceptions do not always pickle
+
+    return [failed for failed in _worker["threads"].map(lambda u: put(*u), batch) if failed]
 
 
 class Uploads:
-    """Uploads to an S3 storage's bucket, handed `batch_size` at a time to `processes`
-    processes of `threads` threads each, started at the first upload."""
+    """Uploads to a storage's bucket, handed `batch_size` at a time to `processes` processes of
+    `threads` threads each."""
 
     def __init__(self, storage, processes=2, threads=8, batch_size=16):
-        # The same options in a plain S3Storage, which pickles (to reach a spawned process).
-        options = {name: getattr(storage, name) for name in storage.get_default_settings()}
+        # Forked, a process starts at once (safe: before this process runs another thread);
+        # macOS needs "spawn", which pickles this plain S3Storage with the same options.
+        plain = S3Storage(**{o: getattr(storage, o) for o in storage.get_default_settings()})
         self.pool = ProcessPoolExecutor(
             processes,
-            # Forked, a process starts at once; safe, as the processes start at the first
-            # upload, before this process runs any other thread. macOS needs "spawn".
             multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn"),
             initializer=_start_worker,
-            initargs=(S3Storage(**options), threads),
+            initargs=(plain, threads),
         )
-        self.bucket, self.batch_size = storage.bucket_name, batch_size
+        self.bucket, self.batch_size, self.batch, self.handed, self.count = (
+            storage.bucket_name, batch_size, [], [], 0)  # fmt: skip
         self.room = threading.BoundedSemaphore(processes * 4)  # batches in memory, waiting
-        self.batch, self.handed, self.count = [], [], 0  # uploads, batches handed over, files
 
     def add(self, name, key, data, params):
         self.batch.append((name, key, data, params))

@@ -1,9 +1,7 @@
 {%- set server = {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server] -%}
-"""`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit as you like.
-
-Only the few facts that must agree with the settings are read from it, each with one regular
-expression, comments left out. staticmedia.W010 names the setting, both values and the line
-when one of them no longer does:
+"""`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: only the
+facts that must agree with the settings are read (one regular expression each, comments left
+out), and staticmedia.W010 names the setting, both values and the line when one does not:
 {%- if cookiecutter.static_files == "web_server" %}
 - the folder served for STATIC_URL is STATIC_ROOT;
 {%- endif %}
@@ -23,7 +21,6 @@ the folder of its `internal` location at PRIVATE_MEDIA_INTERNAL_URL.
 its XSendFilePath.
 {%- endif %}
 {%- endif %}
-Other locations, headers and the order of things are never looked at.
 """
 
 import os
@@ -86,8 +83,7 @@ def _normal(value):
 
 
 def _site():
-    """The site's text with comments blanked out, so offsets (and line numbers) stay the same;
-    None with DEBUG on or without the file."""
+    """The site's text, comments blanked out (line numbers stay); None with DEBUG on or no file."""
     path = settings.BASE_DIR / SITE
     if settings.DEBUG or not path.is_file():
         return None

@@ -3,15 +3,11 @@ from django.http import HttpResponse
 
 
 class MaxUploadSizeMiddleware:
-    """Answer 413 to a request body larger than MAX_UPLOAD_SIZE, before Django reads it.
-
-    Django's own DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files, and its upload
-    handlers write large files to a temporary folder while parsing. Checking the declared
-    length first means a refused upload writes nothing anywhere.
-{%- if cookiecutter.web_server != "none" %} The web server enforces
-    the same limit in front of the app (deploy/).
-{%- endif %}
-    """
+    """Answer 413 to a body over MAX_UPLOAD_SIZE before Django reads it, so that a refused
+    upload writes nothing: DATA_UPLOAD_MAX_MEMORY_SIZE does not count files, which Django's
+    upload handlers write to a temporary folder while parsing.
+{%- if cookiecutter.web_server != "none" %} The web server in front has
+    the same limit (deploy/).{% endif %}"""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -22,10 +18,6 @@ class MaxUploadSizeMiddleware:
         except ValueError:
             return HttpResponse("Invalid Content-Length.", status=400, content_type="text/plain")
         if length > settings.MAX_UPLOAD_SIZE:
-            limit_mb = settings.MAX_UPLOAD_SIZE / (1024 * 1024)
-            return HttpResponse(
-                f"Upload too large: the limit is {limit_mb:g} MB.",
-                status=413,
-                content_type="text/plain",
-            )
+            text = f"Upload too large: the limit is {settings.MAX_UPLOAD_SIZE / 1024**2:g} MB."
+            return HttpResponse(text, status=413, content_type="text/plain")
         return self.get_response(request)

@@ -1,16 +1,10 @@
-"""Private uploads: files that only some users may read, sent after the site checked who asks.
+"""Private uploads: files only some users may read, sent after the site checked who asks.
 
-A model opts in with `models.FileField(storage=private_storage)`. Such a file's `url`, what
-templates and the admin link to, is the site's check: private_file() below, at
-/private-files/<name> (config/urls.py). It finds the rows whose private file is `name` and
-asks their model who may read it:
-
-- the model's `can_download(user)` method, if it has one (as the uploads app's Upload does);
-- otherwise staff who may view the model in the admin.
-
-A name no row holds is refused like one the reader may not read: nobody learns which names
-exist. The download is named by the row's `<field>_name`, if it has one (the name the file was
-uploaded under), else by the stored name; private_{{ cookiecutter.media_files }}.py sends the bytes.
+A model opts in with `models.FileField(storage=private_storage)`. Such a file's `url` leads to
+private_file() below (/private-files/<name>), which lets through the readers that a row holding
+the name allows: its model's `can_download(user)`, else staff who may view the model. A name no
+row holds is refused alike: nobody learns which names exist. The download is named by the row's
+`<field>_name` if it has one, else by the stored name; private_{{ cookiecutter.media_files }}.py sends the bytes.
 """
 
 from pathlib import PurePath

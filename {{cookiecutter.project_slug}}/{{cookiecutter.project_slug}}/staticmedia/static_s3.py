@@ -19,8 +19,7 @@ from storages.utils import clean_name
 from .bucket import BucketError, etags, key, md5, write_parameters
 from .collectstatic_workers import Uploads
 
-# The manifest and the unhashed originals change under their names: caches must ask for a new
-# version. Hashed copies get the year-long "immutable" of object_parameters.
+# For the manifest and the unhashed originals, which change under their names.
 REVALIDATE = {"CacheControl": "no-cache"}
 
 
@@ -50,8 +49,7 @@ class ListedS3Storage(S3StaticStorage):
         return clean_name(name) in self._held
 
     def get_modified_time(self, name):
-        # Up to date, so that collectstatic neither deletes nor copies: post_process() compares
-        # contents and overwrites what changed (one PUT, never a moment without the file).
+        # Never older: collectstatic copies nothing, post_process() compares the contents.
         return datetime.max.replace(tzinfo=UTC) if settings.USE_TZ else datetime.max
 
     def _error(self, action, error, code=None):
@@ -83,8 +81,7 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         name, data = clean_name(name), content.read()
         if name == self.manifest_name:  # Django's manifest, plus what it was made from
             data = json.dumps({**json.loads(data), "sources": self._fingerprint}).encode()
-        # Hashed copies are saved while post-processing; originals and the manifest are not.
-        hashed = self._sources is not None and name != self.manifest_name
+        hashed = self._sources is not None and name != self.manifest_name  # post-processing
         self._upload(name, data, {} if hashed else REVALIDATE)
         return name
 
@@ -106,8 +103,8 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
             raise self._error(action, message, code)
 
     def delete(self, name):
-        # While post-processing, Django deletes each hashed file before saving it again.
-        # A PUT replaces an object in one step, and _save() skips an identical one.
+        # Not while post-processing (Django deletes a hashed file before saving it): one PUT
+        # replaces it, and _save() skips an identical one.
         if self._sources is None:
             super().delete(name)
             self.__dict__.get("_held", {}).pop(clean_name(name), None)
@@ -131,15 +128,13 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
                 self._wait_for_uploads()  # the manifest and its files are up to date
                 return
             yield from super().post_process(paths, dry_run=dry_run, **options)
-        except BucketError as error:  # collectstatic stops with "CommandError: <message>"
-            yield "the upload to S3", None, error
         finally:
             self._sources = None
             if uploads := self.__dict__.pop("_uploads", None):
                 uploads.close()
 
     def save_manifest(self):
-        self._wait_for_uploads()  # raises BucketError if any upload failed
+        self._wait_for_uploads()  # a BucketError, raised: collectstatic prints its one line
         super().save_manifest()  # Django's, which writes the manifest through _save()
         self._wait_for_uploads()
 

@@ -1,7 +1,6 @@
-"""Copy uploads from local folders into the S3 storages, under the same names, so that every
-FileField stays valid without a migration; each object gets what an upload through the app
-gets. What the bucket holds with the same bytes (MD5 against the ETag) is skipped, so an
-interrupted run is run again; no object is overwritten, no file deleted.
+"""Copy uploads from local folders into the S3 storages under the same names (FileFields stay
+valid), as the app would store them; skip what the bucket holds with the same bytes (MD5 against
+the ETag), so an interrupted run is run again. Nothing is overwritten or deleted.
 
     DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py move_media [--dry-run | --verify]
 """
@@ -10,7 +9,7 @@ import base64
 import hashlib
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -35,30 +34,29 @@ TAKEN = "the bucket holds other bytes under this name; left as it is"
 
 def copy_one(storage, client, held, name, path, dry_run):
     """(outcome, reason) of copying `path` to `name` in `storage`, whose objects are `held`."""
-    with path.open("rb") as file:
-        digest = hashlib.file_digest(file, md5)
-    if held.get(name) == digest.hexdigest():
-        return "skipped", None
-    if name in held:
-        return "failed", TAKEN
-    if dry_run:
-        return "copied", None
-    object_key = key(storage, name)
-    params = write_parameters(storage, object_key) | {
-        "ContentMD5": base64.b64encode(digest.digest()).decode(),  # S3 refuses other bytes
-        "IfNoneMatch": "*",  # and, with 412, a name taken since the listing
-    }
+    object_key, etag = key(storage, name), held.get(name)
     try:
-        with path.open("rb") as body:
-            client.put_object(Bucket=storage.bucket_name, Key=object_key, Body=body, **params)
-    except ClientError as error:
-        if error_code(error) != "PreconditionFailed":
-            raise
-        # Taken by other bytes, or by these when botocore retried after a lost answer.
-        head = client.head_object(Bucket=storage.bucket_name, Key=object_key)
-        if head["ETag"].strip('"') != digest.hexdigest():
-            return "failed", TAKEN
-    return "copied", None
+        with path.open("rb") as file:
+            digest = hashlib.file_digest(file, md5)
+        if etag is None and not dry_run:
+            where = {"Bucket": storage.bucket_name, "Key": object_key}
+            # S3 refuses (412) a name taken since the listing, and bytes other than ContentMD5.
+            params = write_parameters(storage, object_key) | {"IfNoneMatch": "*"}
+            params["ContentMD5"] = base64.b64encode(digest.digest()).decode()
+            try:
+                with path.open("rb") as body:
+                    client.put_object(**where, Body=body, **params)
+                return "copied", None
+            except ClientError as error:
+                if error_code(error) != "PreconditionFailed":
+                    raise
+                # Taken: by other bytes, or by these if botocore retried after a lost answer.
+                etag = client.head_object(**where)["ETag"].strip('"')
+    except (BotoCoreError, ClientError, OSError) as error:
+        return "failed", str(error)
+    if etag in (None, digest.hexdigest()):  # None: a dry run
+        return "copied" if etag is None else "skipped", None
+    return "failed", TAKEN
 
 
 class Command(BaseCommand):
@@ -72,12 +70,11 @@ class Command(BaseCommand):
         parser.add_argument("--verify", action="store_true", help="check the files rows name")
 
     def handle(self, *args, from_media, from_private, jobs, dry_run, verify, **options):
-        for alias in SOURCES:
-            if not isinstance(storages[alias], S3Storage):
-                raise CommandError(
-                    f'STORAGES["{alias}"] is not in S3: run move_media with the production '
-                    "settings (DJANGO_SETTINGS_MODULE=config.settings.prod)."
-                )
+        if not all(isinstance(storages[alias], S3Storage) for alias in SOURCES):
+            raise CommandError(
+                "STORAGES are not in S3: run move_media with the production settings "
+                "(DJANGO_SETTINGS_MODULE=config.settings.prod)."
+            )
         folders = {"default": Path(from_media), "private": Path(from_private)}
         try:
             held = {alias: etags(storages[alias]) for alias in SOURCES}  # one listing each
@@ -86,35 +83,26 @@ class Command(BaseCommand):
             raise BucketError("move the uploads", error, command="move_media") from None
 
     def copy(self, folders, held, jobs, dry_run):
-        work, targets = [], {}  # [(alias, name, path)]; alias -> copy_one's first three
+        work = []  # copy_one's arguments, but dry_run
         for alias, folder in folders.items():
             if not folder.is_dir():
                 self.stderr.write(f"{folder} does not exist: no {LABELS[alias]} to copy.")
             files = sorted(p for p in folder.rglob("*") if p.is_file())
-            work += [(alias, clean_name(p.relative_to(folder).as_posix()), p) for p in files]
             storage = storages[alias]  # its client is shared by the threads
-            targets[alias] = (storage, storage.connection.meta.client, held[alias])
+            target = (storage, storage.connection.meta.client, held[alias])
+            work += [(*target, clean_name(p.relative_to(folder).as_posix()), p) for p in files]
             where = f"s3://{storage.bucket_name}/{prefix(storage.location)}"
             self.stdout.write(f"{LABELS[alias]}: {len(files)} files in {folder} -> {where}")
-        sizes = {path: path.stat().st_size for _, _, path in work}
-        counts, failures, total = Counter(), [], sum(sizes.values())
+        counts, total = Counter(), sum(item[-1].stat().st_size for item in work)
         done_bytes, started = 0, time.monotonic()
         shown = started
         with ThreadPoolExecutor(jobs) as pool:
-            futures = {
-                pool.submit(copy_one, *targets[alias], name, path, dry_run): path
-                for alias, name, path in work
-            }
-            for done, future in enumerate(as_completed(futures), 1):
-                path = futures[future]
-                try:
-                    outcome, reason = future.result()
-                except (BotoCoreError, ClientError, OSError) as error:
-                    outcome, reason = "failed", str(error)
+            results = pool.map(lambda item: copy_one(*item, dry_run), work)
+            for done, (item, (outcome, reason)) in enumerate(zip(work, results, strict=True), 1):
                 counts[outcome] += 1
-                done_bytes += sizes[path]
+                done_bytes += item[-1].stat().st_size
                 if reason:
-                    failures.append(f"failed: {path}: {reason}")
+                    self.stderr.write(f"failed: {item[-1]}: {reason}")
                 if (now := time.monotonic()) - shown >= 1 or done == len(work):
                     shown, elapsed = now, max(now - started, 1e-6)
                     rate = done_bytes / elapsed  # time left, from the byte rate
@@ -123,8 +111,6 @@ class Command(BaseCommand):
                         f"{done / elapsed:.0f} files/s, {size(rate)}/s, "
                         f"{(total - done_bytes) / rate if rate else 0:.0f} s left"
                     )
-        for failure in failures:
-            self.stderr.write(failure)
         self.stdout.write(
             f"{'Would copy' if dry_run else 'Copied'} {counts['copied']} files, skipped "
             f"{counts['skipped']} already in the bucket, failed {counts['failed']} "

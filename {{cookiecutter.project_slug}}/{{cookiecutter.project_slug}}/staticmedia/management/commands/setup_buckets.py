@@ -1,13 +1,8 @@
-"""Set up the S3 buckets of STORAGES, as their storages need; run again, it changes nothing.
+"""Set up the S3 buckets of STORAGES: anyone may read what their storages link to without a
+signature (policy statement "PublicRead"), and the site's origins may GET and HEAD across
+origins (CORS rule "site"). Other statements and rules stay; a second run changes nothing.
 
     DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py setup_buckets [--dry-run]
-
-- A policy statement (Sid "PublicRead") lets anyone GET the objects under the location of each
-  storage whose links carry no signature (static files, public uploads); nobody may list the
-  bucket or read the private uploads.
-- A CORS rule (ID "site") lets the site's origins (https:// and each ALLOWED_HOSTS name, and
-  the CDN domain) GET and HEAD: fonts and the admin's icons come across origins from a bucket.
-The bucket's other policy statements and CORS rules are kept.
 """
 
 import json
@@ -16,52 +11,20 @@ from collections import defaultdict
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.storage import storages
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from storages.backends.s3 import S3Storage
 
 from ...bucket import BucketError, error_code, prefix
 
 SID, RULE_ID = "PublicRead", "site"
 # What these credentials must be allowed, when the bucket refuses.
-RIGHTS = (
-    "change the bucket's policy and CORS (and its Block Public Access setting on AWS), or "
-    "have its owner apply the JSON that --dry-run prints"
-)
-
-
-def buckets():
-    """bucket -> {"client", "public": prefixes read by anyone, "private": prefixes, "domains"}."""
-    found = defaultdict(lambda: {"public": set(), "private": set(), "domains": set()})
-    for alias in settings.STORAGES:
-        storage = storages[alias]
-        if isinstance(storage, S3Storage):
-            bucket = found[storage.bucket_name]
-            bucket["client"] = storage.connection.meta.client
-            kind = "private" if storage.querystring_auth else "public"
-            bucket[kind].add(prefix(storage.location))
-            if storage.custom_domain:
-                bucket["domains"].add(storage.custom_domain)
-    return found
-
-
-def public_read(bucket, prefixes, private):
-    exposed = [p for p in private for public in prefixes if p.startswith(public)]
-    if exposed:
-        raise CommandError(f"Private files under {exposed[0]!r} in {bucket} would be public.")
-    resources = [f"arn:aws:s3:::{bucket}/{start}*" for start in sorted(prefixes)]
-    return {"Sid": SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
-            "Resource": resources}  # fmt: skip
+RIGHTS = "change the bucket's policy and CORS, or have its owner apply what --dry-run prints"
 
 
 def cors_rule(domains):
     origins = set(domains)
-    for host in settings.ALLOWED_HOSTS:
-        if host == "*":
-            origins.add("*")
-        elif host.startswith("."):  # the domain and its subdomains
-            origins.update([host[1:], f"*{host}"])
-        else:
-            origins.add(host)
+    for host in settings.ALLOWED_HOSTS:  # ".example.com": the domain and its subdomains
+        origins.update([host[1:], f"*{host}"] if host.startswith(".") else [host])
     origins = sorted(o if o == "*" else f"https://{o}" for o in origins)
     return {"ID": RULE_ID, "AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": origins,
             "AllowedHeaders": ["*"], "MaxAgeSeconds": 86400}  # fmt: skip
@@ -104,18 +67,30 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="print the JSON, change nothing")
 
     def handle(self, *args, dry_run=False, **options):
-        for bucket, found in buckets().items():
-            statement = found["public"] and public_read(bucket, found["public"], found["private"])
-            rule = cors_rule(found["domains"])
+        # bucket -> its client, the prefixes of storages with plain links, CDN domains.
+        # (check_private_files_are_not_public, staticmedia.E006, keeps private/ out of these.)
+        found = defaultdict(lambda: {"public": set(), "domains": set()})
+        for storage in (storages[alias] for alias in settings.STORAGES):
+            if isinstance(storage, S3Storage):
+                bucket = found[storage.bucket_name]
+                bucket["client"] = storage.connection.meta.client
+                if not storage.querystring_auth:
+                    bucket["public"].add(prefix(storage.location))
+                bucket["domains"].update([storage.custom_domain] if storage.custom_domain else [])
+        for name, bucket in found.items():
+            statement = bucket["public"] and {
+                "Sid": SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
+                "Resource": [f"arn:aws:s3:::{name}/{start}*" for start in sorted(bucket["public"])],
+            }  # fmt: skip
+            rule = cors_rule(bucket["domains"])
             if dry_run:
-                applied = {"Bucket": bucket, "PolicyStatement": statement or None, "CORSRule": rule}
+                applied = {"Bucket": name, "PolicyStatement": statement or None, "CORSRule": rule}
                 self.stdout.write(json.dumps(applied, indent=2))
                 continue
             try:
-                apply(found["client"], bucket, statement, rule)
+                apply(bucket["client"], name, statement, rule)
             except (BotoCoreError, ClientError) as error:
-                doing = f"set up the S3 bucket {bucket!r}"
+                doing = f"set up the S3 bucket {name!r}"
                 raise BucketError(doing, error, command="setup_buckets", rights=RIGHTS) from None
-            public = ", ".join(sorted(found["public"])) or "nothing"
-            origins = rule["AllowedOrigins"]
-            self.stdout.write(f"{bucket}: anyone may read {public}; CORS for {origins}")
+            public, origins = ", ".join(sorted(bucket["public"])), rule["AllowedOrigins"]
+            self.stdout.write(f"{name}: anyone may read {public or 'nothing'}; CORS for {origins}")

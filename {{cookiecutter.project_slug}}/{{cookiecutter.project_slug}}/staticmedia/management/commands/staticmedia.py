@@ -1,7 +1,6 @@
 {%- set server = {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server] -%}
 """`manage.py staticmedia`: where static and media files are written, their URLs, who serves
-them and what to do next, read from the settings it runs with (production: prefix it with
-DJANGO_SETTINGS_MODULE=config.settings.prod)."""
+them and what to do next, from the settings it runs with."""
 
 from pathlib import Path
 
@@ -53,10 +52,9 @@ def _in_bucket(storage, rows, setting, signed=None):
         params = {"Bucket": storage.bucket_name, "Key": start or "/"}
         client = storage.unsigned_connection.meta.client
         link = client.generate_presigned_url("get_object", Params=params)
-    note = f"{setting}, made by the storage"
-    if getattr(settings, setting) != link:  # the storage makes the links, not the setting
-        note = f"made by the storage; {setting} is not used for these links"
     signature = f" + a signature valid {signed} s" if signed else ""
+    agrees = getattr(settings, setting) == link  # the storage makes the links, not the setting
+    note = f"{setting}, made by the storage" if agrees else f"made by the storage; {setting} unused"
     rows["URL prefix"] = f"{link}{signature} ({note})"
     return link
 {%- endif %}
@@ -71,10 +69,8 @@ def static_rows():
         "URL prefix": f"{settings.STATIC_URL} (STATIC_URL)",
     }
 {%- if cookiecutter.static_files == "s3" %}
-    if issubclass(storage_class, S3Storage):
-        # Its manifest left unread: that would connect to the bucket.
-        unread = type("Unread", (storage_class,), {"load_manifest": lambda self: ({}, "")})
-        storage = unread(**settings.STORAGES["staticfiles"].get("OPTIONS", {}))
+    if issubclass(storage_class, S3Storage):  # a plain S3Storage: no manifest read from the bucket
+        storage = S3Storage(**settings.STORAGES["staticfiles"].get("OPTIONS", {}))
         _in_bucket(storage, rows, "STATIC_URL")
         rows["written to"] += ", by collectstatic; STATIC_ROOT is not used"
         cdn = storage.custom_domain
@@ -116,7 +112,7 @@ def media_rows(alias):
     if isinstance(storage, S3Storage):
         expire = storage.querystring_expire
         signed = storage.querystring_auth and not storage.custom_domain
-        link = _in_bucket(storage, rows, "MEDIA_URL", expire if signed and not private else None)
+        link = _in_bucket(storage, rows, "MEDIA_URL", expire if signed else None)
         rows["written to"] += "; MEDIA_ROOT is not used"
         if private:
             rows["URL prefix"] = (
