@@ -441,4 +441,4 @@ def test_another_choice_changes_only_its_own_steps(rendered, web_server, variant
         assert word in line, (word, line)
     if "s3" in answers.values():
         section = (other_project / "README.md").read_text().split("## Deploying", 1)[1]
-        assert "The bucket takes the place of" in section.split("\n## ", 1)[0]
+        assert "The bucket stands in for" in section.split("\n## ", 1)[0]
