@@ -27,7 +27,7 @@ KEEP_ONLY_IF = {
     **{f"config/settings/static_{choice}.py": choice == STATIC_FILES
        for choice in ("whitenoise", "web_server", "s3")},
     **{f"config/settings/media_{choice}.py": choice == MEDIA_FILES for choice in ("local", "s3")},
-    **{f"deploy/{server}": server == WEB_SERVER for server in ("nginx", "apache")},
+    **{f"deploy/{server}": server == WEB_SERVER for server in ("nginx", "apache", "caddy")},
     "deploy": WEB_SERVER != "none",
     "config/settings/s3.py": USES_S3,
     f"{APP}/bucket.py": USES_S3,
