@@ -42,6 +42,7 @@ KEEP_ONLY_IF = {
     "tests/test_static_collected.py": STATIC_FILES != "s3",
     "tests/test_static_s3.py": STATIC_FILES == "s3",
     "tests/test_media_s3.py": MEDIA_FILES == "s3",
+    "tests/test_checks_s3.py": MEDIA_FILES == "s3",
     "tests/test_bucket.py": USES_S3,
     "tests/test_s3_urls.py": USES_S3,
     "tests/test_staticmedia_s3.py": USES_S3,
