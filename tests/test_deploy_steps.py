@@ -25,6 +25,7 @@ import stat
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -34,7 +35,7 @@ from tests.support.debian_root import fresh_root
 from tests.support.deploy_steps import Server, deployment_steps
 from tests.support.deployment import shipped_defaults
 from tests.support.systemd_units import parse_environment_file
-from tests.support.template import DEFAULTS, REPO
+from tests.support.template import COOKIECUTTER_JSON, DEFAULTS, REPO
 from tests.support.users import PASSWORD, log_in
 
 # Static files and uploads on the server's disk, with the example app to upload through; the
@@ -80,7 +81,8 @@ class Deployed:
 
     server: Server
     slug: str
-    url: str  # https://<domain>:<port>, resolved to 127.0.0.1
+    domain: str  # resolved to 127.0.0.1
+    url: str  # https://<domain>:<port>
     settings: dict  # the environment file the steps wrote
     image: bytes = field(default_factory=png_bytes)
     home: requests.Response = None
@@ -95,7 +97,7 @@ class Deployed:
     app_uids: dict = None  # pid -> uid of gunicorn's processes
     app_log: str = None
     writable: dict = None  # user -> {path: type} it may write
-    readable: dict = None  # user -> {path: type} it may read, under the folders below
+    readable: dict = None  # user -> {path: type} it may read in the folder that matters
     # The next deploy, with a changed stylesheet
     next_css: str = None
     next_static: requests.Response = None
@@ -129,10 +131,9 @@ def add_users(deployed, *usernames):
 def use_the_site(deployed):
     server, url = deployed.server, deployed.url
     deployed.home = requests.get(f"{url}/", timeout=30)
-    http = url.replace("https:", "http:").replace(str(server.https_port), str(server.ports[80]))
-    deployed.plain_http = requests.get(f"{http}/uploads/", timeout=30, allow_redirects=False)
-    by_address = f"http://127.0.0.1:{server.ports[80]}/"
-    deployed.plain_http_by_address = requests.get(by_address, timeout=30, allow_redirects=False)
+    for name, host in (("plain_http", deployed.domain), ("plain_http_by_address", "127.0.0.1")):
+        plain = f"http://{host}:{server.ports[80]}/uploads/"
+        setattr(deployed, name, requests.get(plain, timeout=30, allow_redirects=False))
     deployed.css = HASHED_CSS.search(deployed.home.text)[1]
     deployed.static = requests.get(f"{url}{deployed.css}", timeout=30)
     static_root = deployed.settings["DJANGO_STATIC_ROOT"]
@@ -199,7 +200,7 @@ def deployed(request, rendered, debian_root, tmp_path_factory):
     web_server = request.param
     combo = {**DEFAULTS, **TESTED, "web_server": web_server}
     source = rendered(combo)
-    slug, domain = source.name, combo.get("domain_name", "example.com")
+    slug, domain = source.name, COOKIECUTTER_JSON["domain_name"]
     project = shutil.copytree(source, tmp_path_factory.mktemp("code") / slug)
     git(project, "init", "-q", "-b", "main")
     git(project, "add", "-A")
@@ -222,7 +223,7 @@ def deployed(request, rendered, debian_root, tmp_path_factory):
         (env_file,) = server.service.environment_files
         settings = parse_environment_file(chroot.path(env_file).read_text())
         url = f"https://{domain}:{server.https_port}"
-        deployed = Deployed(server, slug, url, settings)
+        deployed = Deployed(server, slug, domain, url, settings)
         with pytest.MonkeyPatch.context() as patch:
             resolving(patch, domain)
             patch.setenv("REQUESTS_CA_BUNDLE", str(server.certificate))
@@ -253,11 +254,10 @@ def test_the_steps_serve_the_home_page_over_https(deployed):
 @each_server
 def test_plain_http_is_redirected_to_https_whatever_the_name(deployed):
     # Debian's default site is gone: no welcome page answers for another name.
-    domain = deployed.url.split("//", 1)[1].split(":")[0]
     for response in (deployed.plain_http, deployed.plain_http_by_address):
         assert response.status_code == 301, response.text[:500]
         assert response.headers["Location"].startswith("https://")
-    assert deployed.plain_http.headers["Location"].startswith(f"https://{domain}/")
+    assert deployed.plain_http.headers["Location"] == f"https://{deployed.domain}/uploads/"
 
 
 @each_server
@@ -284,6 +284,9 @@ def test_a_private_upload_reaches_its_owner_only(deployed):
     assert owner.status_code == 200
     assert owner.content == PDF
     assert "private" in owner.headers["Cache-Control"]
+    # The app's answer had no body: the web server sent the bytes, from the private folder.
+    sent = rf'"GET {re.escape(urlsplit(owner.url).path)} HTTP/1\.[01]" 200 (\d+) '
+    assert re.findall(sent, deployed.app_log) == ["0"]  # the size of its body
     assert other.status_code == 403 and PDF not in other.content
     assert anonymous.status_code == 302
     assert anonymous.headers["Location"].startswith("/accounts/login/")
