@@ -89,7 +89,7 @@ class Server:
         return self.ports[443]
 
     def paste(self, commands, stand_ins):
-        """Each command into one new root shell, in order; a command with a stand-in is
+        """The commands, in order, into one new root shell; a command with a stand-in is
         replaced by it. Any other systemctl or certbot command has none, and fails."""
         self.shells += 1
         shell = Shell(self.chroot, f"shell-{self.shells}", self.env)
@@ -122,10 +122,12 @@ class Server:
         self.certificate.write_bytes(cert.read_bytes())
 
     def start_socket(self, name):
+        """`name`.socket opened as systemd would, `name`.service started by its first request."""
         self.socket, self.service = start_socket(self.chroot, name, "gunicorn")
         self.unit = name
 
     def restart_service(self, name):
+        """The service stopped and, with its socket, started again."""
         assert name == self.unit, f"{name}.service is not the one {self.unit}.socket starts"
         self.stop_app()
         self.start_socket(name)
