@@ -2,7 +2,7 @@
 folders, certificate and ports of one deployment, and the project's own site config edited in
 place for them, as an operator edits it.
 
-- The site config is the project's own deploy/<server>/<slug>.conf, edited for this
+- The site config is the project's own deploy/<server>/<slug>.conf (or Caddyfile), edited for this
   deployment: listen addresses, certificate, gunicorn's socket, STATIC_ROOT, MEDIA_ROOT and
   the body-size limit (the values the production settings get from DJANGO_* variables), and
   for Apache with mod_wsgi the Define switch, venv, code and user. Each default value
@@ -13,6 +13,7 @@ place for them, as an operator edits it.
 
 import contextlib
 import json
+import re
 import shutil
 import subprocess
 import tempfile
@@ -25,6 +26,7 @@ from tests.support import venvs
 from tests.support.processes import free_port
 from tests.support.project import Project
 from tests.support.template import REPO
+from tests.support.web_servers import site_file
 
 # Small, so an upload over it is quick to send; the same value reaches Django (the setting)
 # and the web server (the site, edited for it).
@@ -96,23 +98,32 @@ class Deployment:
         return self.edit_site(project, max_upload_size), env
 
     def edit_site(self, project, max_upload_size, mod_wsgi=None):
-        """The project's deploy/<server>/<slug>.conf, edited in place for this deployment.
-        mod_wsgi (Apache): (venv, "user:group") turns its switch on and points it there."""
+        """The project's site in deploy/, edited in place for this deployment. mod_wsgi
+        (Apache): (venv, "user:group") turns its switch on and points it there."""
         server = project.combo["web_server"]
-        (site,) = (project.path / "deploy" / server).glob("*.conf")
-        slug = site.stem  # the project's package name (its folder may be named otherwise)
+        site = site_file(project.path, server)
+        # The project's package name (its folder may be named otherwise): the site's or the
+        # socket's name.
+        slug = re.search(r"/run/(\w+)\.sock", site.read_text())[1]
         defaults = shipped_defaults(slug)
-        letsencrypt = f"/etc/letsencrypt/live/{project.combo.get('domain_name', 'example.com')}"
-        edits = [
-            (f"{letsencrypt}/fullchain.pem", str(self.certificate.cert)),
-            (f"{letsencrypt}/privkey.pem", str(self.certificate.key)),
-            (f"unix:/run/{slug}.sock", f"unix:{self.socket}"),
-            (defaults["max_upload_size"], str(max_upload_size)),
-        ]
+        domain = project.combo.get("domain_name", "example.com")
+        letsencrypt = f"/etc/letsencrypt/live/{domain}"
+        edits = [(defaults["max_upload_size"], str(max_upload_size))]
+        if server == "caddy":
+            # The site address: this machine's, with the test certificate (no Let's Encrypt).
+            cert, key = self.certificate.cert, self.certificate.key
+            edits += [(f"\n{domain} {{\n", f"\n127.0.0.1 {{\n\ttls {cert} {key}\n")]
+            edits += [(f"unix//run/{slug}.sock", f"unix/{self.socket}")]
+        else:
+            edits += [
+                (f"{letsencrypt}/fullchain.pem", str(self.certificate.cert)),
+                (f"{letsencrypt}/privkey.pem", str(self.certificate.key)),
+                (f"unix:/run/{slug}.sock", f"unix:{self.socket}"),
+            ]
         if server == "nginx":
             edits += [("listen 80;", f"listen 127.0.0.1:{self.http_port};")]
             edits += [("listen 443 ", f"listen 127.0.0.1:{self.https_port} ")]
-        else:
+        elif server == "apache":
             edits += [("<VirtualHost *:80>", f"<VirtualHost 127.0.0.1:{self.http_port}>")]
             edits += [("<VirtualHost *:443>", f"<VirtualHost 127.0.0.1:{self.https_port}>")]
         if project.combo["static_files"] == "web_server":

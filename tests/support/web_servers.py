@@ -1,15 +1,18 @@
-"""Private nginx and Apache instances on 127.0.0.1 that serve a generated project's own site
-config (edited for a deployment, tests/support/deployment.py), and that always stop.
+"""Private nginx, Apache and Caddy instances on 127.0.0.1 that serve a generated project's own
+site config (edited for a deployment, tests/support/deployment.py), and that always stop.
 
 The site is included, as a sites-enabled file would be, by a minimal main config written here
-in the shape of Debian's (mime types, modules, an unprivileged worker user).
+in the shape of Debian's (mime types, modules, an unprivileged worker user); Caddy's imports
+the Caddyfile after global options that keep it to this deployment's ports and folders.
 """
 
 import contextlib
+import os
 import re
 import subprocess
 from pathlib import Path
 
+from tests.support.caddy import CADDY
 from tests.support.processes import free_port, running
 
 APACHE_MODULES = Path("/usr/lib/apache2/modules")
@@ -90,10 +93,36 @@ IncludeOptional {site}
 """
 
 
+def site_file(project, server):
+    """The site a generated project ships for `server`, in its deploy/ folder."""
+    if server == "caddy":
+        return project / "deploy" / "caddy" / "Caddyfile"
+    (site,) = (project / "deploy" / server).glob("*.conf")
+    return site
+
+
+def caddy_main_config(site, prefix, ports):
+    """Global options, then the site: no admin endpoint (several Caddys run at once), its data
+    in `prefix`, every listener on 127.0.0.1 and the ports of this deployment."""
+    https_port, http_port = ports if len(ports) == 2 else (*ports, free_port())
+    return f"""{{
+\tadmin off
+\tstorage file_system {prefix / "data"}
+\tdefault_bind 127.0.0.1
+\thttp_port {http_port}
+\thttps_port {https_port}
+}}
+
+import {site}
+"""
+
+
 def write_main_config(server, site, prefix, ports, shared=None):
     prefix.mkdir(parents=True, exist_ok=True)
     if server == "nginx":
         text, name = nginx_main_config(site, prefix, shared), "nginx.conf"
+    elif server == "caddy":
+        text, name = caddy_main_config(site, prefix, ports), "Caddyfile"
     else:
         text, name = apache_main_config(site, prefix, ports, shared), "httpd.conf"
     path = prefix / name
@@ -101,40 +130,54 @@ def write_main_config(server, site, prefix, ports, shared=None):
     return path
 
 
-def server_command(server, main_config, *args):
+def server_command(server, main_config, *args, caddy="debian"):
     if server == "nginx":
         return ["nginx", "-c", main_config, "-p", f"{main_config.parent}/", *args]
+    if server == "caddy":
+        return [CADDY[caddy], *args, "--adapter", "caddyfile", "--config", main_config]
     return ["apache2", "-f", main_config, *args]
 
 
+def server_env(server, prefix, env=None):
+    """Caddy keeps its state under $HOME (XDG folders): the prefix, not root's home."""
+    if server != "caddy":
+        return env
+    home = {"HOME": str(prefix), "XDG_DATA_HOME": str(prefix), "XDG_CONFIG_HOME": str(prefix)}
+    return {**(env or os.environ), **home}
+
+
 def check_config(server, site, prefix, ports=()):
-    """`nginx -t` / `apache2 -t` on the site, included by a main config."""
+    """`nginx -t` / `apache2 -t` / `caddy validate` on the site, included by a main config."""
     main_config = write_main_config(server, site, prefix, ports or (free_port(),))
+    test = "validate" if server == "caddy" else "-t"
     return subprocess.run(
-        [str(part) for part in server_command(server, main_config, "-t")],
+        [str(part) for part in server_command(server, main_config, test)],
         capture_output=True,
         text=True,
+        env=server_env(server, prefix),
     )
 
 
 @contextlib.contextmanager
-def web_server(server, site, deployment, env=None):
-    """nginx or Apache in the foreground, serving `site`, until the block ends. `env`: its
-    environment (mod_wsgi's daemons inherit it), by default the test's."""
+def web_server(server, site, deployment, env=None, caddy="debian"):
+    """nginx, Apache or Caddy in the foreground, serving `site`, until the block ends. `env`:
+    its environment (mod_wsgi's daemons inherit it), by default the test's; `caddy`: which
+    Caddy (tests/support/caddy.py), Debian's by default."""
     prefix = deployment.private / server
     main_config = write_main_config(
         server, site, prefix, (deployment.https_port, deployment.http_port), deployment.root / "run"
     )
-    foreground = ["-g", "daemon off;"] if server == "nginx" else ["-DFOREGROUND"]
+    foreground = {"nginx": ["-g", "daemon off;"], "caddy": ["run"]}.get(server, ["-DFOREGROUND"])
     with running(
-        server_command(server, main_config, *foreground),
+        server_command(server, main_config, *foreground, caddy=caddy),
         port=deployment.https_port,
         log_path=prefix / "stdout.log",
-        env=env,
+        env=server_env(server, prefix, env),
     ) as process:
         yield process
 
 
 def error_log(server, deployment):
-    path = deployment.private / server / "error.log"
+    # Caddy logs to its standard error.
+    path = deployment.private / server / ("stdout.log" if server == "caddy" else "error.log")
     return path.read_text() if path.exists() else ""
