@@ -31,7 +31,14 @@ APACHE_LOAD = [
     ("proxy_module", "mod_proxy.so"),
     ("proxy_http_module", "mod_proxy_http.so"),
     ("xsendfile_module", "mod_xsendfile.so"),  # libapache2-mod-xsendfile: private files
+    # a2enmod http2 deflate brotli: HTTP/2, and compressed pages (AddOutputFilterByType).
+    ("http2_module", "mod_http2.so"),
+    ("filter_module", "mod_filter.so"),
+    ("deflate_module", "mod_deflate.so"),
+    ("brotli_module", "mod_brotli.so"),
 ]
+# What Debian's libnginx-mod-http-brotli-static loads (modules-enabled/): the site's brotli_static.
+NGINX_MODULES = ["/usr/lib/nginx/modules/ngx_http_brotli_static_module.so"]
 
 
 def nginx_main_config(site, prefix, shared=None):
@@ -40,7 +47,8 @@ def nginx_main_config(site, prefix, shared=None):
         f"    {name}_temp_path {(shared or prefix) / name};"
         for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
     )
-    return f"""user nobody nogroup;
+    modules = "".join(f"load_module {path};\n" for path in NGINX_MODULES)
+    return f"""{modules}user nobody nogroup;
 worker_processes 2;
 pid {prefix / "nginx.pid"};
 error_log {prefix / "error.log"} warn;
