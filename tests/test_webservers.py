@@ -48,7 +48,7 @@ def end_to_end(applies=lambda combo: True):
 EVERY_SITE = end_to_end()
 STATIC_FROM_WHITENOISE = end_to_end(lambda combo: combo["static_files"] == "whitenoise")
 STATIC_FROM_THE_SERVER = end_to_end(lambda combo: combo["static_files"] == "web_server")
-# The servers that send collectstatic's .br copies (nginx needs a module Debian lacks).
+# The sites that send collectstatic's .br copies (the nginx site sends its .gz ones only).
 STATIC_WITH_BROTLI = end_to_end(
     lambda combo: combo["static_files"] == "web_server" and combo["web_server"] != "nginx"
 )
