@@ -1,0 +1,161 @@
+"""Fewer bytes and round trips, as deployed: every static file a page links to goes out as
+collectstatic's Brotli copy to a client that accepts br, gzip to a gzip-only one, and readable
+as it is to a client that sends no Accept-Encoding, always with Vary: Accept-Encoding; the
+pages themselves are compressed by the web server; nginx and Apache speak HTTP/2; the favicon
+is there. Real nginx, Apache and gunicorn (WhiteNoise) with the site each project ships,
+asked with curl (tests/support/compression.py).
+
+Each mode runs once (the module-scoped fixture `served`); each test checks one thing seen."""
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from tests.support.app_servers import gunicorn
+from tests.support.compression import fetch, static_urls, varies_on_accept_encoding
+from tests.support.deployment import new_deployment
+from tests.support.web_servers import web_server
+
+pytestmark = pytest.mark.slow
+
+# name -> the choices; the database and the example app do not change what is compressed.
+MODES = {
+    "nginx-static": {"web_server": "nginx", "static_files": "web_server"},
+    "apache-static": {"web_server": "apache", "static_files": "web_server"},
+    "nginx-whitenoise": {"web_server": "nginx", "static_files": "whitenoise"},
+    "apache-whitenoise": {"web_server": "apache", "static_files": "whitenoise"},
+    "whitenoise-only": {"web_server": "none", "static_files": "whitenoise", "media_files": "s3"},
+}
+WEB_SERVERS = [name for name, combo in MODES.items() if combo["web_server"] != "none"]
+PAGES = ["/", "/admin/login/"]
+ENCODINGS = {"br": "br", "gzip": "gzip", "none": None}
+
+
+@dataclass
+class Served:
+    combo: dict
+    static_root: object
+    pages: dict = field(default_factory=dict)  # (path, encoding) -> Answer
+    files: dict = field(default_factory=dict)  # (url, encoding) -> Answer
+    http2: dict = field(default_factory=dict)  # url -> Answer
+
+
+def ask(served, base, cacert):
+    """Every page and every static file it links to, in each encoding; HTTP/2 for each."""
+    for path in PAGES:
+        for name, accept in ENCODINGS.items():
+            served.pages[path, name] = fetch(f"{base}{path}", accept_encoding=accept, cacert=cacert)
+        served.http2[path] = fetch(f"{base}{path}", cacert=cacert, http2=True)
+    urls = set()
+    for path in PAGES:
+        urls.update(static_urls(served.pages[path, "none"].decoded.decode()))
+    for url in sorted(urls):
+        for name, accept in ENCODINGS.items():
+            served.files[url, name] = fetch(f"{base}{url}", accept_encoding=accept, cacert=cacert)
+        served.http2[url] = fetch(f"{base}{url}", cacert=cacert, http2=True)
+
+
+@pytest.fixture(scope="module", params=list(MODES))
+def served(request, make_project, tls_certificate, tmp_path_factory):
+    combo = MODES[request.param]
+    project = make_project(combo)
+    cacert = tls_certificate.cert
+    if combo["web_server"] == "none":
+        project.deploy()
+        served = Served(combo, project.var / "static")
+        with gunicorn(project, tls=tls_certificate) as app:
+            ask(served, app.url, cacert)
+        yield served
+        return
+    with new_deployment(tmp_path_factory.mktemp("server"), tls_certificate) as deployment:
+        site, env = deployment.install(project)
+        served = Served(combo, deployment.static_root)
+        with web_server(combo["web_server"], site, deployment):
+            with gunicorn(project, socket=deployment.socket, **env):
+                ask(served, deployment.url, cacert)
+        yield served
+
+
+def collected(served, url):
+    """The file collectstatic wrote for `url`, and its .br and .gz copies (or None)."""
+    path = served.static_root / url.removeprefix("/static/")
+    copies = [path.with_name(f"{path.name}.{suffix}") for suffix in ("br", "gz")]
+    return path.read_bytes(), *(copy.read_bytes() if copy.exists() else None for copy in copies)
+
+
+def test_pages_link_to_the_favicon_and_it_is_there(served):
+    favicons = [url for url, name in served.files if "/img/favicon." in url and name == "none"]
+    assert favicons, "no page links to the favicon"
+    for path in PAGES:
+        assert 'rel="icon"' in served.pages[path, "none"].decoded.decode(), path
+    for url in favicons:
+        answer = served.files[url, "none"]
+        assert answer.status == 200
+        assert answer.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_a_client_that_accepts_br_gets_the_brotli_copy(served):
+    files = [url for url, name in served.files if name == "br"]
+    with_copies = 0
+    for url in files:
+        original, brotli, _ = collected(served, url)
+        answer = served.files[url, "br"]
+        assert answer.status == 200, url
+        assert answer.decoded == original, url
+        if brotli is not None:
+            with_copies += 1
+            assert answer.headers.get("content-encoding") == "br", url
+            assert answer.raw == brotli, url
+    # Every CSS and JS file the pages use gains from Brotli: collectstatic wrote copies.
+    assert with_copies >= len([url for url in files if url.endswith((".css", ".js"))])
+
+
+def test_a_gzip_only_client_gets_the_gzip_copy(served):
+    for url, name in served.files:
+        if name != "gzip":
+            continue
+        original, _, gzipped = collected(served, url)
+        answer = served.files[url, "gzip"]
+        assert answer.decoded == original, url
+        if gzipped is not None:
+            assert answer.headers.get("content-encoding") == "gzip", url
+            assert answer.raw == gzipped, url
+
+
+def test_a_client_that_sends_no_accept_encoding_gets_the_file_as_it_is(served):
+    for url, name in served.files:
+        if name == "none":
+            answer = served.files[url, "none"]
+            assert answer.status == 200, url
+            assert "content-encoding" not in answer.headers, url
+            assert answer.raw == collected(served, url)[0], url
+
+
+def test_every_compressible_file_says_it_varies_on_accept_encoding(served):
+    for (url, name), answer in served.files.items():
+        if collected(served, url)[1] is not None:
+            assert varies_on_accept_encoding(answer.headers), (url, name, answer.headers)
+
+
+@pytest.mark.parametrize("served", WEB_SERVERS, indirect=True)
+@pytest.mark.parametrize("path", PAGES)
+def test_the_web_server_compresses_the_pages(served, path):
+    gzipped, plain = served.pages[path, "gzip"], served.pages[path, "none"]
+    assert gzipped.status == plain.status == 200
+    assert gzipped.headers.get("content-encoding") == "gzip"
+    assert varies_on_accept_encoding(gzipped.headers)
+    assert len(gzipped.raw) < len(plain.raw)
+    assert "content-encoding" not in plain.headers
+    assert b"</html>" in plain.raw and b"</html>" in gzipped.decoded
+    brotli = served.pages[path, "br"]
+    # Apache compresses pages with mod_brotli too; nginx has no Brotli for proxied answers.
+    expected = "br" if served.combo["web_server"] == "apache" else None
+    assert brotli.headers.get("content-encoding") == expected
+    assert b"</html>" in brotli.decoded
+
+
+@pytest.mark.parametrize("served", WEB_SERVERS, indirect=True)
+def test_the_web_server_speaks_http2(served):
+    for url, answer in served.http2.items():
+        assert answer.status == 200, url
+        assert answer.protocol == "2", url
