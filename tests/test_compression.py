@@ -26,7 +26,17 @@ MODES = {
     "apache-whitenoise": {"web_server": "apache", "static_files": "whitenoise"},
     "whitenoise-only": {"web_server": "none", "static_files": "whitenoise", "media_files": "s3"},
 }
-WEB_SERVERS = [name for name, combo in MODES.items() if combo["web_server"] != "none"]
+
+
+def modes(names):
+    """`served`'s parameters: one xdist group a mode, so that with --dist loadgroup its tests
+    run on the worker that deployed it, once."""
+    return [
+        pytest.param(name, marks=pytest.mark.xdist_group(f"compression-{name}")) for name in names
+    ]
+
+
+WEB_SERVERS = modes(name for name, combo in MODES.items() if combo["web_server"] != "none")
 PAGES = ["/", "/admin/login/"]
 ENCODINGS = {"br": "br", "gzip": "gzip", "none": None}
 
@@ -55,7 +65,7 @@ def ask(served, base, cacert):
         served.http2[url] = fetch(f"{base}{url}", cacert=cacert, http2=True)
 
 
-@pytest.fixture(scope="module", params=list(MODES))
+@pytest.fixture(scope="module", params=modes(MODES))
 def served(request, make_project, tls_certificate, tmp_path_factory):
     combo = MODES[request.param]
     project = make_project(combo)
@@ -70,9 +80,11 @@ def served(request, make_project, tls_certificate, tmp_path_factory):
     with new_deployment(tmp_path_factory.mktemp("server"), tls_certificate) as deployment:
         site, env = deployment.install(project)
         served = Served(combo, deployment.static_root)
-        with web_server(combo["web_server"], site, deployment):
-            with gunicorn(project, socket=deployment.socket, **env):
-                ask(served, deployment.url, cacert)
+        with (
+            web_server(combo["web_server"], site, deployment),
+            gunicorn(project, socket=deployment.socket, **env),
+        ):
+            ask(served, deployment.url, cacert)
         yield served
 
 
