@@ -376,8 +376,19 @@ def test_the_next_deploy_serves_the_new_code_and_keeps_the_old_files(deployed):
 # its own lines only. (variant, folders it no longer creates, lines it adds, packages it drops
 # or adds on the apt-get and a2enmod lines.)
 VARIANTS = {
-    "static_files=whitenoise": ({"static_files": "whitenoise"}, ["static_root"], [], set()),
-    "static_files=s3": ({"static_files": "s3"}, ["static_root"], ["setup_buckets"], set()),
+    # nginx's brotli_static sends the .br copies of STATIC_ROOT only.
+    "static_files=whitenoise": (
+        {"static_files": "whitenoise"},
+        ["static_root"],
+        [],
+        {"-libnginx-mod-http-brotli-static"},
+    ),
+    "static_files=s3": (
+        {"static_files": "s3"},
+        ["static_root"],
+        ["setup_buckets"],
+        {"-libnginx-mod-http-brotli-static"},
+    ),
     "media_files=s3": (
         {"media_files": "s3"},
         ["media_root", "private_root"],
