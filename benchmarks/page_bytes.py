@@ -1,8 +1,7 @@
 """Bytes a browser downloads for the home page and the admin login, per mode, in one run: the
 page itself plus every static file it links to, bodies as sent (compressed or not; headers
-not counted), asked with curl
-(tests/support/compression.py) three ways: Accept-Encoding "br, gzip" (what browsers send),
-"gzip" only, and none. Each mode is a generated project deployed as in production: the site it
+not counted), asked with curl (tests/support/compression.py) three ways: Accept-Encoding
+"br, gzip" (what browsers send), "gzip" only, and none. Each mode is a generated project deployed as in production: the site it
 ships on a private nginx or Apache (HTTPS, HTTP/2), gunicorn on its socket.
 
 Figures only: nothing here is asserted (tests/test_compression.py proves the encodings).
