@@ -1,8 +1,6 @@
-"""The S3 client every S3 storage uses (django-storages' AWS_S3_* settings), for AWS or any
-S3-compatible service. No credentials here: boto3 reads AWS_ACCESS_KEY_ID and
-AWS_SECRET_ACCESS_KEY from the environment, or uses the instance/task role.
-https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
-"""
+"""The S3 client of every S3 storage, for AWS or an S3-compatible service. No credentials here:
+boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or uses the instance/task role.
+https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html"""
 
 import boto3
 import botocore
@@ -19,9 +17,8 @@ AWS_S3_CLIENT_CONFIG = Config(
     signature_version="s3v4",
     # Path-style addressing works with every S3-compatible service and any bucket name.
     s3={"addressing_style": env("DJANGO_S3_ADDRESSING_STYLE", default="path")},
-    # Checksums only where the S3 API requires one. boto3 >= 1.36 adds them to every
-    # upload (x-amz-checksum-*, aws-chunked bodies), which Cloudflare R2, Backblaze B2,
-    # GCS, Ceph and older MinIO reject or mis-sign.
+    # Checksums only where S3 requires one: boto3 >= 1.36 adds them to every upload, which
+    # Cloudflare R2, Backblaze B2, GCS, Ceph and older MinIO reject or mis-sign.
     request_checksum_calculation="when_required",
     response_checksum_validation="when_required",
     # A throttled (503 SlowDown) or dropped request is sent again, after a growing pause.
@@ -31,9 +28,8 @@ AWS_S3_CLIENT_CONFIG = Config(
 
 
 def _bucket_url(bucket):
-    """The start of links to objects of `bucket`, as botocore makes them for the storages (the
-    region, addressing style, AWS_* variables and ~/.aws/config: FIPS, dual-stack, us-east-1's
-    hosts). Unsigned: it reads no credentials and sends no request."""
+    """The start of links to objects of `bucket`, made by botocore as for the storages (region,
+    addressing style, AWS_* variables, ~/.aws/config); unsigned: no credentials, no request."""
     client = boto3.client(
         "s3",
         region_name=AWS_S3_REGION_NAME,

@@ -7,6 +7,5 @@ class StaticMediaConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.staticmedia"
     label = "staticmedia"
 
-    def ready(self):
-        # Registers the system checks (ids staticmedia.*).
+    def ready(self):  # registers the system checks (staticmedia.*)
         from . import checks{% if cookiecutter.web_server != "none" %}, deploy_checks{% endif %}  # noqa: F401

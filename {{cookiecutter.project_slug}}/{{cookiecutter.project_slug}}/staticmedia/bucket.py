@@ -14,7 +14,7 @@ HINTS = {  # what to check, by the error code S3 (or botocore) gives
     "AccessDenied": "Run {command} with credentials that may {rights}.",
     "NoCredentialsError": "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a role.",
     "EndpointConnectionError": "Check DJANGO_S3_ENDPOINT_URL and the network.",
-    "NotImplemented": "This service lacks that call: see the README's table of S3 services.",
+    "NotImplemented": "Not on this service: see the README's table of S3 services.",
 }
 
 
@@ -43,8 +43,7 @@ def etags(storage):
 
 
 def write_parameters(storage, name):
-    """What the storage's own upload of `name` sends: its object_parameters, the type (and
-    encoding) guessed from the name, its default ACL."""
+    """What the storage's own upload of `name` sends: object_parameters, the type, the ACL."""
     params = storage.get_object_parameters(name)
     if "ContentType" not in params:
         kind, encoding = mimetypes.guess_type(name)

@@ -1,8 +1,6 @@
 {%- set s3 = cookiecutter.media_files == "s3" -%}
-"""System checks for the static and media mistakes Django does not catch, each with its fix in
-the hint; those tagged deploy run with `check --deploy` only.
-https://docs.djangoproject.com/en/stable/topics/checks/
-"""
+"""Checks for the static and media mistakes Django does not catch, the fix in each hint; those
+tagged deploy run with `check --deploy` only: docs.djangoproject.com/en/stable/topics/checks/"""
 
 from pathlib import Path
 

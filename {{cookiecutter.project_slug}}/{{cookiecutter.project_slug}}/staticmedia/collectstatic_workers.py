@@ -1,5 +1,4 @@
-"""The processes that collectstatic's S3 storage (static_s3.py) hands its uploads to, in
-batches: botocore spends about 2 ms of CPU on each request, and a process runs on one core."""
+"""Processes for the uploads of static_s3.py: botocore spends 2 ms of CPU on each request."""
 
 import multiprocessing
 import sys
@@ -37,8 +36,7 @@ def _put_batch(bucket, batch):
 
 
 class Uploads:
-    """Uploads to a storage's bucket, handed `batch_size` at a time to `processes` processes of
-    `threads` threads each."""
+    """Uploads handed `batch_size` at a time to `processes` processes of `threads` threads."""
 
     def __init__(self, storage, processes=2, threads=8, batch_size=16):
         # Forked, a process starts at once (safe: before this process runs another thread);
@@ -72,6 +70,3 @@ class Uploads:
         self._hand_over()
         handed, self.handed = self.handed, []
         return [failed for future in handed for failed in future.result()], self.count
-
-    def close(self):
-        self.pool.shutdown()  # waits for uploads still running after an error

@@ -90,12 +90,9 @@ def _site():
     return re.sub(r"(?m)(?:^|(?<=\s))#.*$", lambda match: " " * len(match[0]), path.read_text())
 
 
-def _drift(setting, value, where, found, fix):
-    return Warning(
-        f"{setting} is {value!r}, but {where} {found}.",
-        hint=f"{fix} and install the file on the server, or change {setting}.",
-        id="staticmedia.W010",
-    )
+def _drift(setting, value, where, seen, fix):
+    hint = f"{fix} and install the file on the server, or change {setting}."
+    return Warning(f"{setting} is {value!r}, but {where} {seen}.", hint=hint, id="staticmedia.W010")
 
 
 @register(Tags.staticfiles, deploy=True)
@@ -110,8 +107,7 @@ def check_site_matches_settings(app_configs, **kwargs):
             warnings.append(_drift(setting, value, SITE, f"has no {directive}", fix))
         for match in matches:
             if _normal(match[1]) != _normal(value):
-                line = text.count("\n", 0, match.start(1)) + 1
-                where = f"line {line} of {SITE}"
+                where = f"line {text.count(chr(10), 0, match.start(1)) + 1} of {SITE}"
                 found = f"sets {directive} to {match[1]}"
                 warnings.append(_drift(setting, value, where, found, f"Edit {where}"))
     return warnings
@@ -134,12 +130,10 @@ def check_site_sends_private_files(app_configs, **kwargs):
 {%- endif %}
     if match and _normal(match[1]) == _normal(root):
         return []
-    return [
-        Warning(
-            f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {SITE} "
-            f"lacks {wanted}: their downloads would fail.",
-            hint=f"Add {wanted} to {SITE}, or change PRIVATE_MEDIA_ROOT.",
-            id="staticmedia.W011",
-        )
-    ]
+    return [Warning(
+        f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {SITE} lacks "
+        f"{wanted}: their downloads would fail.",
+        hint=f"Add {wanted} to {SITE}, or change PRIVATE_MEDIA_ROOT.",
+        id="staticmedia.W011",
+    )]  # fmt: skip
 {%- endif %}

@@ -1,11 +1,8 @@
-"""Private uploads: files only some users may read, sent after the site checked who asks.
-
-A model opts in with `models.FileField(storage=private_storage)`. Such a file's `url` leads to
-private_file() below (/private-files/<name>), which lets through the readers that a row holding
-the name allows: its model's `can_download(user)`, else staff who may view the model. A name no
-row holds is refused alike: nobody learns which names exist. The download is named by the row's
-`<field>_name` if it has one, else by the stored name; private_{{ cookiecutter.media_files }}.py sends the bytes.
-"""
+"""Private uploads, sent after the site checked who asks. A `models.FileField(storage=
+private_storage)` file's `url` leads to private_file() (/private-files/<name>): a reader gets
+it if a row holding the name allows (its model's `can_download(user)`, else staff who may view
+the model); a name no row holds is refused alike. The download is named by the row's
+`<field>_name`, else the stored name; private_{{ cookiecutter.media_files }}.py sends the bytes."""
 
 from pathlib import PurePath
 

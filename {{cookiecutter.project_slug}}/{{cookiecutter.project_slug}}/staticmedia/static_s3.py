@@ -110,8 +110,7 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
             self.__dict__.get("_held", {}).pop(clean_name(name), None)
 
     def post_process(self, paths, dry_run=False, **options):
-        """Uploads the originals that changed; unless no source changed since the manifest
-        was written, Django then writes the hashed copies and the manifest."""
+        """The originals that changed; the hashed copies and manifest, unless no source did."""
         if dry_run:
             return
         self._sources, digests = paths, {}
@@ -131,7 +130,7 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         finally:
             self._sources = None
             if uploads := self.__dict__.pop("_uploads", None):
-                uploads.close()
+                uploads.pool.shutdown()  # waits for uploads still running after an error
 
     def save_manifest(self):
         self._wait_for_uploads()  # a BucketError, raised: collectstatic prints its one line

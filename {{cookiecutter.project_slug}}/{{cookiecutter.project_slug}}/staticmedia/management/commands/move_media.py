@@ -1,9 +1,6 @@
-"""Copy uploads from local folders into the S3 storages under the same names (FileFields stay
-valid), as the app would store them; skip what the bucket holds with the same bytes (MD5 against
-the ETag), so an interrupted run is run again. Nothing is overwritten or deleted.
-
-    DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py move_media [--dry-run | --verify]
-"""
+"""Copy uploads from local folders into the S3 storages under the same names, as the app stores
+them, skipping what the bucket holds with the same bytes (an interrupted run is run again);
+nothing is overwritten or deleted. README, "Moving uploads to S3", says how to use it."""
 
 import base64
 import hashlib

@@ -1,9 +1,6 @@
-"""Set up the S3 buckets of STORAGES: anyone may read what their storages link to without a
-signature (policy statement "PublicRead"), and the site's origins may GET and HEAD across
-origins (CORS rule "site"). Other statements and rules stay; a second run changes nothing.
-
-    DJANGO_SETTINGS_MODULE=config.settings.prod python manage.py setup_buckets [--dry-run]
-"""
+"""Set up the S3 buckets of STORAGES: anyone may read what is linked without a signature
+(statement "PublicRead"), the site's origins may GET and HEAD (CORS rule "site"). Other
+statements and rules stay; a second run changes nothing."""
 
 import json
 from collections import defaultdict
@@ -30,8 +27,7 @@ def cors_rule(domains):
             "AllowedHeaders": ["*"], "MaxAgeSeconds": 86400}  # fmt: skip
 
 
-def unless(code, answer, call, **params):
-    """What `call(**params)` returns, or `answer` where S3 answers with the error `code`."""
+def unless(code, answer, call, **params):  # `answer` instead of the error `code`
     try:
         return call(**params)
     except ClientError as error:
@@ -67,8 +63,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="print the JSON, change nothing")
 
     def handle(self, *args, dry_run=False, **options):
-        # bucket -> its client, the prefixes of storages with plain links, CDN domains.
-        # (check_private_files_are_not_public, staticmedia.E006, keeps private/ out of these.)
+        # bucket -> its client, prefixes linked without a signature (E006 keeps private/ out)...
         found = defaultdict(lambda: {"public": set(), "domains": set()})
         for storage in (storages[alias] for alias in settings.STORAGES):
             if isinstance(storage, S3Storage):

@@ -1,6 +1,7 @@
 {%- set server = {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server] -%}
 """`manage.py staticmedia`: where static and media files are written, their URLs, who serves
-them and what to do next, from the settings it runs with."""
+them and what to do next, from the settings it runs with (DJANGO_SETTINGS_MODULE=
+config.settings.prod for production)."""
 
 from pathlib import Path
 
@@ -162,12 +163,6 @@ class Command(BaseCommand):
             sections.append((title, media_rows("private")))
         for title, rows in sections:
             self.stdout.write(self.style.MIGRATE_HEADING(title))
-            for name in ROWS:
-                if name in rows:
-                    self.stdout.write(f"  {name:<11} {rows[name]}")
+            for name in (name for name in ROWS if name in rows):
+                self.stdout.write(f"  {name:<11} {rows[name]}")
             self.stdout.write("")
-        if settings.DEBUG:
-            self.stdout.write(
-                "In production: DJANGO_SETTINGS_MODULE=config.settings.prod "
-                "python manage.py staticmedia"
-            )
