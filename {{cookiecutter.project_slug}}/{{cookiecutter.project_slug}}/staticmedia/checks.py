@@ -3,6 +3,7 @@
 tagged deploy run with `check --deploy` only: docs.djangoproject.com/en/stable/topics/checks/"""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles.finders import FileSystemFinder
@@ -152,3 +153,45 @@ def check_static_names_are_hashed(app_configs, **kwargs):
         '"django.contrib.staticfiles.storage.ManifestStaticFilesStorage", then collectstatic.',
         id="staticmedia.W009",
     )]  # fmt: skip
+
+
+def _origin(url):
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "'self'"
+
+
+@register(Tags.staticfiles)
+def check_policy_allows_static_and_media(app_configs, **kwargs):
+    """The Content Security Policy (config/settings/csp.py) lets pages load STATIC_URL's and
+    MEDIA_URL's files, and nothing inline or from anywhere."""
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or getattr(
+        settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None
+    )
+    directives, warnings = (policy or {}).get("DIRECTIVES", {}), []
+    for setting, names in [("STATIC_URL", ["script-src", "style-src", "font-src", "img-src"]),
+                           ("MEDIA_URL", ["img-src"])]:  # fmt: skip
+        url = getattr(settings, setting)
+        missing = [name for name in names if not any(
+            source == _origin(url) or source.endswith("/") and url.startswith(source)
+            for source in map(str, directives.get(name) or directives.get("default-src") or [])
+        )]  # fmt: skip
+        if policy and missing:
+            warnings.append(Warning(
+                f"The Content Security Policy's {', '.join(missing)} do not allow {setting}'s "
+                f"origin {_origin(url)} ({url}): browsers refuse what pages load from it.",
+                hint=f"Build the policy from {setting} as set last (csp_policies() in "
+                f"config/settings/csp.py), or add {url!r} to those directives.",
+                id="staticmedia.W012",
+            ))  # fmt: skip
+    unsafe = [f"{name} {source}" for name, sources in directives.items()
+              if isinstance(sources, list | tuple) for source in map(str, sources)
+              if source in ("'unsafe-inline'", "'unsafe-eval'") or "*" in source]  # fmt: skip
+    if unsafe:
+        warnings.append(Warning(
+            f"The Content Security Policy allows {', '.join(unsafe)}: a script injected into a "
+            "page could run, or load code from anywhere.",
+            hint="Name hosts in full; move inline scripts and styles into static files, or give "
+            "them a nonce (csp.constants.NONCE in the policy, request.csp_nonce in the tag).",
+            id="staticmedia.W013",
+        ))  # fmt: skip
+    return warnings
