@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from tests.support.app_servers import gunicorn
+from tests.support.browser import chromium
 from tests.support.compression import fetch, static_urls, varies_on_accept_encoding
 from tests.support.deployment import new_deployment
 from tests.support.web_servers import web_server
@@ -48,10 +49,20 @@ class Served:
     pages: dict = field(default_factory=dict)  # (path, encoding) -> Answer
     files: dict = field(default_factory=dict)  # (url, encoding) -> Answer
     http2: dict = field(default_factory=dict)  # url -> Answer
+    console: list = field(default_factory=list)  # Chromium's console errors, on every page
+    problems: list = field(default_factory=list)  # requests that failed or got >= 400
 
 
-def ask(served, base, cacert):
-    """Every page and every static file it links to, in each encoding; HTTP/2 for each."""
+def ask(served, base, cacert, browser):
+    """Every page and every static file it links to, in each encoding; HTTP/2 for each; then
+    each page in Chromium, as a visitor opens it."""
+    for path in PAGES:
+        browser.goto(f"{base}{path}")
+        browser.page.wait_for_load_state("networkidle")
+    served.console = [text for kind, text in browser.console if kind == "error"]
+    # Every request, /favicon.ico too (browser.problems() leaves that one out).
+    served.problems = [(status, url) for status, _, url in browser.responses if status >= 400]
+    served.problems += [(error, url) for _, url, error in browser.failed]
     for path in PAGES:
         for name, accept in ENCODINGS.items():
             served.pages[path, name] = fetch(f"{base}{path}", accept_encoding=accept, cacert=cacert)
@@ -66,15 +77,18 @@ def ask(served, base, cacert):
 
 
 @pytest.fixture(scope="module", params=modes(MODES))
-def served(request, make_project, tls_certificate, tmp_path_factory):
+def served(request, make_project, tls_certificate, tmp_path_factory, playwright):
     combo = MODES[request.param]
+    browser = chromium(
+        playwright, tmp_path_factory.mktemp("profile"), request.param, ignore_https_errors=True
+    )
     project = make_project(combo)
     cacert = tls_certificate.cert
     if combo["web_server"] == "none":
         project.deploy()
         served = Served(combo, project.var / "static")
-        with gunicorn(project, tls=tls_certificate) as app:
-            ask(served, app.url, cacert)
+        with gunicorn(project, tls=tls_certificate) as app, browser as opened:
+            ask(served, app.url, cacert, opened)
         yield served
         return
     with new_deployment(tmp_path_factory.mktemp("server"), tls_certificate) as deployment:
@@ -83,8 +97,9 @@ def served(request, make_project, tls_certificate, tmp_path_factory):
         with (
             web_server(combo["web_server"], site, deployment),
             gunicorn(project, socket=deployment.socket, **env),
+            browser as opened,
         ):
-            ask(served, deployment.url, cacert)
+            ask(served, deployment.url, cacert, opened)
         yield served
 
 
@@ -104,6 +119,11 @@ def test_pages_link_to_the_favicon_and_it_is_there(served):
         answer = served.files[url, "none"]
         assert answer.status == 200
         assert answer.headers["content-type"].startswith("image/svg+xml")
+
+
+def test_the_browser_logs_no_console_error_and_no_request_fails(served):
+    assert served.console == []
+    assert served.problems == []
 
 
 def test_a_client_that_accepts_br_gets_the_brotli_copy(served):
