@@ -16,7 +16,7 @@ from storages.backends.s3 import S3Storage
 from ...bucket import prefix
 {%- endif %}
 
-ROWS = ["storage", "source", "written to", "URL prefix", "served by", "next"]
+ROWS = ["storage", "source", "written to", "URL prefix", "policy", "served by", "next"]
 # Who serves files kept on local disk once DEBUG is off, by storage.
 SERVED_BY = {
 {%- if cookiecutter.static_files == "whitenoise" %}
@@ -39,6 +39,21 @@ SERVED_BY = {
 
 def _storage(alias):
     return f"{settings.STORAGES[alias]['BACKEND']} (STORAGES[{alias!r}])"
+
+
+def _policy(*names):
+    """The Content Security Policy's sources in directives `names`, and where each comes from."""
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or getattr(
+        settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None
+    )
+    if not policy:
+        return "none: no Content Security Policy is set"
+    found = policy["DIRECTIVES"]
+    sources = dict.fromkeys(s for name in names for s in found.get(name) or found["default-src"])
+    whence = {"'self'": "this site", settings.MEDIA_URL: "MEDIA_URL"}
+    whence[settings.STATIC_URL] = "STATIC_URL"
+    listed = ", ".join(f"{source} ({whence.get(source, 'added by hand')})" for source in sources)
+    return f"{'/'.join(names)}: {listed}; from config/settings/csp.py"
 {%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
 
 
@@ -68,6 +83,7 @@ def static_rows():
         "storage": _storage("staticfiles"),
         "source": f"{sources or 'no folder'} (STATICFILES_DIRS) and apps' static/",
         "URL prefix": f"{settings.STATIC_URL} (STATIC_URL)",
+        "policy": _policy("script-src", "style-src", "font-src"),
     }
 {%- if cookiecutter.static_files == "s3" %}
     if issubclass(storage_class, S3Storage):  # a plain S3Storage: no manifest read from the bucket
@@ -109,6 +125,8 @@ def media_rows(alias):
     """Public uploads (alias "default") or private ones ("private")."""
     storage, private = storages[alias], alias == "private"
     rows = {"storage": _storage(alias)}
+    if not private:
+        rows["policy"] = _policy("img-src")
 {%- if cookiecutter.media_files == "s3" %}
     if isinstance(storage, S3Storage):
         expire = storage.querystring_expire
