@@ -1,11 +1,14 @@
 """The Content Security Policy (config/settings/csp.py): every page gets it, enforced; it
 allows scripts, styles, fonts and images from this site and from where STATIC_URL and
-MEDIA_URL point, nothing inline, no wildcard; DJANGO_CSP_REPORT_ONLY only reports it."""
+MEDIA_URL point, nothing inline, no wildcard; DJANGO_CSP_REPORT_ONLY only reports it. The
+checks name a URL the policy does not allow, and an unsafe source; the explain command lists
+the sources."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
-from .conftest import import_fresh
+from .conftest import explain, import_fresh, only
 
 PAGES = ["/", "/admin/login/"{% if cookiecutter.example_app == "yes" %}, "/uploads/new/", "/accounts/login/"{% endif %}]
 
@@ -70,3 +73,26 @@ def test_report_only_while_rolling_out(prod_settings, monkeypatch, client):
         response = client.get("/")
     assert "Content-Security-Policy" not in response.headers
     assert "object-src 'none'" in response.headers["Content-Security-Policy-Report-Only"]
+
+
+@pytest.mark.parametrize("setting", ["STATIC_URL", "MEDIA_URL"])
+def test_a_url_the_policy_does_not_allow_is_named(setting):
+    # e.g. a CDN set by hand after the policy was built from the old value.
+    with override_settings(**{setting: "https://cdn.example.net/files/"}):
+        message = only("staticmedia.W012")
+    assert f"{setting}'s origin https://cdn.example.net" in message.msg
+    assert "img-src" in message.msg and "https://cdn.example.net/files/" in message.hint
+
+
+def test_unsafe_sources_are_named():
+    policy = {"DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]}}
+    policy["DIRECTIVES"]["style-src"] = ["'self'", "'unsafe-inline'", "https://*.example.net"]
+    with override_settings(CONTENT_SECURITY_POLICY=policy):
+        message = only("staticmedia.W013")
+    assert "style-src 'unsafe-inline', style-src https://*.example.net" in message.msg
+
+
+def test_explain_lists_the_sources_and_where_they_come_from():
+    static, media = list(explain().values())[:2]
+    assert static["policy"].startswith("script-src/style-src/font-src: 'self' (this site)")
+    assert media["policy"].startswith("img-src: 'self' (this site)")
