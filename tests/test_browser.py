@@ -208,7 +208,8 @@ def test_gunicorn_with_uploads_in_s3(
 def test_a_policy_that_misses_the_bucket_is_seen(make_project, open_browser, tls_certificate):
     """What the tests above check can fail: with a policy that misses the bucket (prod.py
     edited by hand, as if every file were on this site), the browser records what the
-    policy refused from the bucket, and the page is left unstyled."""
+    policy refused from the bucket, and the page is left unstyled; `manage.py check` names
+    the bucket's origin and the settings that point there."""
     project = make_project(web_server="none", static_files="s3", media_files="s3")
     prod = project.path / "config" / "settings" / "prod.py"
     prod.write_text(
@@ -216,6 +217,12 @@ def test_a_policy_that_misses_the_bucket_is_seen(make_project, open_browser, tls
     )
     bucket = bucket_url(project)
     project.deploy()
+    checked = project.manage("check", settings="prod")
+    checked = checked.stdout + checked.stderr
+    origin = bucket.rsplit("/", 1)[0]  # http://127.0.0.1:<port>: path-style links
+    assert "(staticmedia.W012)" in checked, checked
+    for setting in ("STATIC_URL", "MEDIA_URL"):
+        assert f"{setting}'s origin {origin} " in checked, checked
 
     with gunicorn(project, tls=tls_certificate) as app:
         browser = open_browser(ignore_https_errors=True)
