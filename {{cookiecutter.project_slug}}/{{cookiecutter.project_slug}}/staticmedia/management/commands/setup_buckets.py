@@ -11,7 +11,7 @@ from django.core.files.storage import storages
 from django.core.management.base import BaseCommand
 from storages.backends.s3 import S3Storage
 
-from ...bucket import BucketError, error_code, prefix
+from ...bucket import BucketError, error_code, patient, prefix
 
 SID, RULE_ID = "PublicRead", "site"
 # What these credentials must be allowed, when the bucket refuses.
@@ -68,7 +68,7 @@ class Command(BaseCommand):
         for storage in (storages[alias] for alias in settings.STORAGES):
             if isinstance(storage, S3Storage):
                 bucket = found[storage.bucket_name]
-                bucket["client"] = storage.connection.meta.client
+                bucket["client"] = patient(storage).connection.meta.client
                 if not storage.querystring_auth:
                     bucket["public"].add(prefix(storage.location))
                 bucket["domains"].update([storage.custom_domain] if storage.custom_domain else [])
