@@ -155,6 +155,13 @@ def check_static_names_are_hashed(app_configs, **kwargs):
     )]  # fmt: skip
 
 
+def csp_directives():
+    """The Content Security Policy's directives (config/settings/csp.py), enforced or reported."""
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None)
+    policy = policy or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None) or {}
+    return policy.get("DIRECTIVES", {})
+
+
 def _origin(url):
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "'self'"
@@ -162,28 +169,22 @@ def _origin(url):
 
 @register(Tags.staticfiles)
 def check_policy_allows_static_and_media(app_configs, **kwargs):
-    """The Content Security Policy (config/settings/csp.py) lets pages load STATIC_URL's and
-    MEDIA_URL's files, and nothing inline or from anywhere."""
-    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or getattr(
-        settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None
-    )
-    directives, warnings = (policy or {}).get("DIRECTIVES", {}), []
+    found, warnings = csp_directives(), []
     for setting, names in [("STATIC_URL", ["script-src", "style-src", "font-src", "img-src"]),
                            ("MEDIA_URL", ["img-src"])]:  # fmt: skip
-        url = getattr(settings, setting)
-        missing = [name for name in names if not any(
-            source == _origin(url) or source.endswith("/") and url.startswith(source)
-            for source in map(str, directives.get(name) or directives.get("default-src") or [])
-        )]  # fmt: skip
-        if policy and missing:
+        url, origin = getattr(settings, setting), _origin(getattr(settings, setting))
+        missing = [name for name in names if found and not any(
+            source == origin or source.endswith("/") and url.startswith(source)
+            for source in map(str, found.get(name) or found.get("default-src") or []))]  # fmt: skip
+        if missing:
             warnings.append(Warning(
                 f"The Content Security Policy's {', '.join(missing)} do not allow {setting}'s "
-                f"origin {_origin(url)} ({url}): browsers refuse what pages load from it.",
+                f"origin {origin} ({url}): browsers refuse what pages load from it.",
                 hint=f"Build the policy from {setting} as set last (csp_policies() in "
                 f"config/settings/csp.py), or add {url!r} to those directives.",
                 id="staticmedia.W012",
             ))  # fmt: skip
-    unsafe = [f"{name} {source}" for name, sources in directives.items()
+    unsafe = [f"{name} {source}" for name, sources in found.items()
               if isinstance(sources, list | tuple) for source in map(str, sources)
               if source in ("'unsafe-inline'", "'unsafe-eval'") or "*" in source]  # fmt: skip
     if unsafe:
