@@ -12,9 +12,12 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 {%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
 from storages.backends.s3 import S3Storage
-
-from ...bucket import prefix
 {%- endif %}
+
+{% if "s3" in (cookiecutter.static_files, cookiecutter.media_files) -%}
+from ...bucket import prefix
+{% endif -%}
+from ...checks import csp_directives
 
 ROWS = ["storage", "source", "written to", "URL prefix", "policy", "served by", "next"]
 # Who serves files kept on local disk once DEBUG is off, by storage.
@@ -43,12 +46,8 @@ def _storage(alias):
 
 def _policy(*names):
     """The Content Security Policy's sources in directives `names`, and where each comes from."""
-    policy = getattr(settings, "CONTENT_SECURITY_POLICY", None) or getattr(
-        settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None
-    )
-    if not policy:
+    if not (found := csp_directives()):
         return "none: no Content Security Policy is set"
-    found = policy["DIRECTIVES"]
     sources = dict.fromkeys(s for name in names for s in found.get(name) or found["default-src"])
     whence = {"'self'": "this site", settings.MEDIA_URL: "MEDIA_URL"}
     whence[settings.STATIC_URL] = "STATIC_URL"
