@@ -104,7 +104,7 @@ def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_
         home = requests.get(f"{app.url}/", headers=HTTPS_PROXY_HEADERS, timeout=10)
     assert home.status_code == 200
     links = re.findall(r'(?:href|src)="([^"]+/static/[^"]+)"', home.text)
-    assert len(links) == 3, home.text  # the stylesheet, the script and the logo
+    assert len(links) == 4, home.text  # the favicon, the stylesheet, the script and the logo
     for link in links:
         assert link.startswith(f"{s3_server.endpoint}/{bucket}/static/"), link
         name = link.split("/static/", 1)[1]
