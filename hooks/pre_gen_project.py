@@ -48,13 +48,13 @@ def combination_errors(answers):
         if answers["static_files"] == "web_server":
             errors.append(
                 "static_files=web_server needs a web server, but web_server=none: "
-                "choose web_server=nginx or apache, or static_files=whitenoise or s3."
+                "choose web_server=nginx, apache or caddy, or static_files=whitenoise or s3."
             )
         if answers["media_files"] == "local":
             errors.append(
                 "media_files=local needs a web server to serve uploads in production "
                 "(Django does not serve media when DEBUG is off), but web_server=none: "
-                "choose web_server=nginx or apache, or media_files=s3."
+                "choose web_server=nginx, apache or caddy, or media_files=s3."
             )
     return errors
 

@@ -1,3 +1,4 @@
+{%- set site = "deploy/caddy/Caddyfile" if cookiecutter.web_server == "caddy" else "deploy/" ~ cookiecutter.web_server ~ "/" ~ cookiecutter.project_slug ~ ".conf" -%}
 """staticmedia.W010 and W011 (staticmedia/deploy_checks.py): the web server site in deploy/ is the
 owner's file. Editing it never triggers the check; a folder or limit that stops matching the
 settings does, naming the setting, both values and the line."""
@@ -8,21 +9,24 @@ from django.test import override_settings
 
 from .conftest import messages
 
-SERVER = "{{ cookiecutter.web_server }}"
-SHIPPED = settings.BASE_DIR / "deploy" / SERVER / "{{ cookiecutter.project_slug }}.conf"
-NAME = f"deploy/{SERVER}/{SHIPPED.name}"
+NAME = "{{ site }}"
+SHIPPED = settings.BASE_DIR / NAME
 DOMAIN = "{{ cookiecutter.domain_name }}"
 LIMIT = {{ cookiecutter.__max_upload_size }}
-ANCHOR = "    # Dotfiles (.env, .git/) anywhere"
+INDENT = "{{ "\\t" if cookiecutter.web_server == "caddy" else "    " }}"
+ANCHOR = f"{INDENT}# Dotfiles (.env, .git/) anywhere"
+SERVED = "{{ "root for handle_path {}*" if cookiecutter.web_server == "caddy" else "alias for {}" }}"
 
 
 def added(text):
-    """An edit that adds `text`, indented, to the server block (before the dotfiles rule)."""
-    return [(ANCHOR, "".join(f"    {line}\n" for line in text.split("\n")) + "\n" + ANCHOR)]
+    """An edit that adds `text`, indented, to the {{ "site" if cookiecutter.web_server == "caddy" else "server" }} block (before the dotfiles rule)."""
+    return [(ANCHOR, "".join(f"{INDENT}{line}\n" for line in text.split("\n")) + "\n" + ANCHOR)]
 
 
 # Edits an operator makes: [(text in the shipped site, what replaces it)].
+{%- if cookiecutter.web_server != "caddy" %}
 NEW_HOST = [(DOMAIN, "www.example.org"), ("/etc/letsencrypt/live/", "/etc/ssl/")]
+{%- endif %}
 HAND_EDITS = {
 {%- if cookiecutter.web_server == "nginx" %}
     "health check": added("location = /healthz {\n    return 204;\n}"),
@@ -34,6 +38,14 @@ HAND_EDITS = {
         (f"client_max_body_size {LIMIT};", f"client_max_body_size {LIMIT // 1024}k;")
     ],
     "other host, port and certificate": [*NEW_HOST, ("listen 443 ", "listen 127.0.0.1:8443 ")],
+{%- elif cookiecutter.web_server == "caddy" %}
+    "health check": added("handle /healthz {\n\trespond 204\n}"),
+    "header": added('header Strict-Transport-Security "max-age=63072000"'),
+    "comments with other values": added("# handle_path /static/* { root * /old/ }\n#max_size 1"),
+    "limit written another way": [(f"max_size {LIMIT}", f"max_size {LIMIT // 1024**2}MiB")],
+    "other host, port and certificate": [
+        ("\n" + DOMAIN + " {", "\nwww.example.org:8443 {\n\ttls /etc/ssl/cert.pem /etc/ssl/key.pem")
+    ],
 {%- else %}
     "health check": added('RewriteRule "^/healthz$" "-" [R=204,L]'),
     "header": added('Header set Strict-Transport-Security "max-age=63072000"'),
@@ -59,7 +71,7 @@ def edited_site(tmp_path, edits):
 def move_the_limit_to_the_end(text):
     """The paragraph that sets the body-size limit, moved to the end of the server's block."""
     paragraphs = text.split("\n\n")
-    (limit,) = [p for p in paragraphs if p.startswith("    # MAX_UPLOAD_SIZE")]
+    (limit,) = [p for p in paragraphs if p.startswith(f"{INDENT}# MAX_UPLOAD_SIZE")]
     paragraphs.remove(limit)
     paragraphs.insert(len(paragraphs) - 1, limit)
     return "\n\n".join(paragraphs)
@@ -105,6 +117,8 @@ def test_a_setting_that_no_longer_matches_the_site(use_settings, prod_settings, 
 
     {% if cookiecutter.web_server == "apache" -%}
     # The limit is there twice: LimitRequestBody and the Content-Length RewriteCond.
+    {% elif cookiecutter.web_server == "caddy" -%}
+    # The limit is there twice: the Content-Length expression and request_body's max_size.
     {% endif -%}
     lines = lines_with(shipped)
     assert lines and len(found) == len(lines), [str(message) for message in found]
@@ -138,7 +152,7 @@ def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_pat
 
     assert [message.id for message in found] == ["staticmedia.W010"]
     assert f"{setting} is '{getattr(settings, setting)}'" in found[0].msg
-    assert f"{NAME} has no alias for {url}" in found[0].msg
+    assert f"{NAME} has no {SERVED.format(url)}" in found[0].msg
 {%- endif %}
 {%- if cookiecutter.media_files == "local" %}
 
@@ -149,6 +163,8 @@ def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_pat
 {%- if cookiecutter.web_server == "nginx" %}
         ("        internal;\n", ""),  # a location any client could request
         ("location {{ cookiecutter.__private_internal_url }} {", "location /elsewhere/ {"),
+{%- elif cookiecutter.web_server == "caddy" %}
+        ("\t\t\t\trewrite * {rp.header.X-Private-File}\n", ""),  # never reads the app's answer
 {%- else %}
         ("    XSendFilePath {{ cookiecutter.__private_root }}/\n", ""),
 {%- endif %}
@@ -165,6 +181,8 @@ def test_a_site_that_cannot_send_private_files(use_settings, prod_settings, tmp_
     assert "PRIVATE_MEDIA_ROOT is '{{ cookiecutter.__private_root }}'" in found[0].msg
 {%- if cookiecutter.web_server == "nginx" %}
     assert "lacks an `internal` location {{ cookiecutter.__private_internal_url }} with" in found[0].msg
+{%- elif cookiecutter.web_server == "caddy" %}
+    assert "lacks a handle_response with `root * {{ cookiecutter.__private_root }}/` that" in found[0].msg
 {%- else %}
     assert "lacks `XSendFile On` and `XSendFilePath {{ cookiecutter.__private_root }}/`" in found[0].msg
 {%- endif %}

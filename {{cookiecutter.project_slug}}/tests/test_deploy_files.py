@@ -1,3 +1,4 @@
+{%- set site = "deploy/caddy/Caddyfile" if cookiecutter.web_server == "caddy" else "deploy/" ~ cookiecutter.web_server ~ "/" ~ cookiecutter.project_slug ~ ".conf" -%}
 """deploy/ agrees with the settings: the web server site serves the production defaults of
 STATIC_ROOT, MEDIA_ROOT and MAX_UPLOAD_SIZE, and systemd runs gunicorn on the socket that site
 proxies to."""
@@ -11,7 +12,7 @@ from .conftest import messages
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
-SITE = DEPLOY / "{{ cookiecutter.web_server }}" / "{{ cookiecutter.project_slug }}.conf"
+SITE = ROOT / "{{ site }}"
 UNITS = DEPLOY / "systemd"
 SERVES_STATIC = {{ cookiecutter.static_files == "web_server" }}
 SERVES_MEDIA = {{ cookiecutter.media_files == "local" }}
@@ -38,7 +39,7 @@ def test_systemd_runs_gunicorn_on_the_socket_the_site_proxies_to():
     socket = unit("{{ cookiecutter.project_slug }}.socket")
     service = unit("{{ cookiecutter.project_slug }}.service")
 
-    assert f"unix:{socket['Socket']['ListenStream']}" in SITE.read_text()
+    assert f"unix{{ "/" if cookiecutter.web_server == "caddy" else ":" }}{socket['Socket']['ListenStream']}" in SITE.read_text()
     assert service["Unit"]["Requires"] == "{{ cookiecutter.project_slug }}.socket"
     assert service["Service"]["ExecStart"].endswith("gunicorn --config deploy/gunicorn.conf.py")
     assert (DEPLOY / "gunicorn.conf.py").is_file()

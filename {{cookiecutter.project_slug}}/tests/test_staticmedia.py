@@ -10,9 +10,9 @@ from django.test import override_settings
 from .conftest import HASHED_STATIC, LOCAL_MEDIA, explain
 
 # Who serves each kind of file in production.
-STATIC_SERVED_BY = "{{ {"whitenoise": "WhiteNoise", "web_server": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3"}[cookiecutter.static_files] }}"
-MEDIA_SERVED_BY = "{{ {"local": {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server], "s3": "S3, to anyone"}[cookiecutter.media_files] }}"
-PRIVATE_SERVED_BY = "{{ {"local": {"nginx": "nginx (X-Accel-Redirect)", "apache": "Apache (X-Sendfile)", "none": ""}[cookiecutter.web_server], "s3": "S3, to the readers the site lets through"}[cookiecutter.media_files] }}"
+STATIC_SERVED_BY = "{{ {"whitenoise": "WhiteNoise", "web_server": {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server], "s3": "S3"}[cookiecutter.static_files] }}"
+MEDIA_SERVED_BY = "{{ {"local": {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server], "s3": "S3, to anyone"}[cookiecutter.media_files] }}"
+PRIVATE_SERVED_BY = "{{ {"local": {"nginx": "nginx (X-Accel-Redirect)", "apache": "Apache (X-Sendfile)", "caddy": "Caddy (X-Private-File)", "none": ""}[cookiecutter.web_server], "s3": "S3, to the readers the site lets through"}[cookiecutter.media_files] }}"
 
 
 def test_development_files_are_served_by_runserver_from_where_they_live(use_settings):

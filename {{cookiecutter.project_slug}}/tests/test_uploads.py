@@ -4,7 +4,7 @@ from html import unescape
 {%- if cookiecutter.media_files == "local" and cookiecutter.web_server == "apache" %}
 from pathlib import Path
 {%- endif %}
-from urllib.parse import parse_qs, {% if cookiecutter.media_files == "local" and cookiecutter.web_server == "nginx" %}quote, unquote, {% endif %}urlsplit
+from urllib.parse import parse_qs, {% if cookiecutter.media_files == "local" and cookiecutter.web_server in ("nginx", "caddy") %}quote, unquote, {% endif %}urlsplit
 
 import pytest
 from django.conf import settings
@@ -97,6 +97,12 @@ def sent(response, file):
     assert response["X-Accel-Redirect"] == quote(internal)
     name = unquote(response["X-Accel-Redirect"]).removeprefix(settings.PRIVATE_MEDIA_INTERNAL_URL)
     return (settings.PRIVATE_MEDIA_ROOT / name).read_bytes()
+{%- elif cookiecutter.media_files == "local" and cookiecutter.web_server == "caddy" %}
+    # Caddy sends the bytes from PRIVATE_MEDIA_ROOT (handle_response); the app's answer has none.
+    assert body == b""
+    assert response["X-Private-File"] == quote(f"/{file.name}")
+    name = unquote(response["X-Private-File"]).removeprefix("/")
+    return (settings.PRIVATE_MEDIA_ROOT / name).read_bytes()
 {%- elif cookiecutter.media_files == "local" and cookiecutter.web_server == "apache" %}
     # Apache (mod_xsendfile) sends the bytes; the app's answer has none.
     assert body == b""
@@ -183,7 +189,7 @@ def test_under_runserver_the_app_sends_the_file_itself(client, attachment, setti
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == PDF
 {%- if cookiecutter.media_files == "local" %}
-    assert "{{ {"nginx": "X-Accel-Redirect", "apache": "X-Sendfile"}[cookiecutter.web_server] }}" not in response
+    assert "{{ {"nginx": "X-Accel-Redirect", "apache": "X-Sendfile", "caddy": "X-Private-File"}[cookiecutter.web_server] }}" not in response
 {%- endif %}
     assert response["Cache-Control"] == "private"
 

@@ -1,4 +1,6 @@
-{%- set server = {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server] -%}
+{%- set site = "deploy/caddy/Caddyfile" if cookiecutter.web_server == "caddy" else "deploy/" ~ cookiecutter.web_server ~ "/" ~ cookiecutter.project_slug ~ ".conf" -%}
+{%- set server = {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server] -%}
+{%- set served = "root for handle_path {url}*" if cookiecutter.web_server == "caddy" else "alias for {url}" -%}
 """`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: only the
 facts that must agree with the settings are read (one regular expression each, comments left
 out), and staticmedia.W010 names the setting, both values and the line when one does not:
@@ -10,6 +12,8 @@ out), and staticmedia.W010 names the setting, both values and the line when one 
 {%- endif %}
 {%- if cookiecutter.web_server == "nginx" %}
 - client_max_body_size is MAX_UPLOAD_SIZE.
+{%- elif cookiecutter.web_server == "caddy" %}
+- request_body's max_size and the Content-Length expression are MAX_UPLOAD_SIZE.
 {%- else %}
 - LimitRequestBody and the Content-Length RewriteCond are MAX_UPLOAD_SIZE.
 {%- endif %}
@@ -17,6 +21,8 @@ out), and staticmedia.W010 names the setting, both values and the line when one 
 staticmedia.W011 says when {{ server }} could not send private files: PRIVATE_MEDIA_ROOT is not
 {%- if cookiecutter.web_server == "nginx" %}
 the folder of its `internal` location at PRIVATE_MEDIA_INTERNAL_URL.
+{%- elif cookiecutter.web_server == "caddy" %}
+the root of the handle_response that sends the app's X-Private-File.
 {%- else %}
 its XSendFilePath.
 {%- endif %}
@@ -32,7 +38,11 @@ from django.core.checks import Tags, Warning, register
 from django.core.files.storage import storages
 {%- endif %}
 
-SITE = "deploy/{{ cookiecutter.web_server }}/{{ cookiecutter.project_slug }}.conf"
+SITE = "{{ site }}"
+{%- if cookiecutter.web_server == "caddy" %}
+# Caddy's size units: max_size 10MiB (or 10MB, 10 million bytes).
+UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3, "ki": 1024, "mi": 1024**2, "gi": 1024**3}
+{%- endif %}
 {%- if cookiecutter.web_server == "nginx" %}
 # nginx size suffixes: client_max_body_size 10m.
 UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
@@ -45,6 +55,10 @@ def _alias(url):
     # location /media/ { ... alias /path/; } (one level of nested braces: types { }).
     location = r"location\s+(?:\^~\s+)?" + re.escape(url) + r"\s*\{(?:[^{}]|\{[^{}]*\})*?"
     return location + r"\balias\s+\"?([^\";\s]+)\"?\s*;"
+{%- elif cookiecutter.web_server == "caddy" %}
+    # handle_path /media/* { root * /path/ ... } (one level of nested braces: @hashed { }).
+    block = r"\bhandle_path\s+" + re.escape(url) + r"\*\s*\{(?:[^{}]|\{[^{}]*\})*?"
+    return block + r"\broot\s+\*\s+\"?([^\"\s]+)"
 {%- else %}
     return r"^\s*Alias\s+\"?" + re.escape(url) + r"\"?\s+\"?([^\"\s]+)"
 {%- endif %}
@@ -55,15 +69,19 @@ def _facts():
     """(setting, its value, the directive that must agree, a pattern: its value in group 1)."""
 {%- if cookiecutter.static_files == "web_server" %}
     url = settings.STATIC_URL
-    yield "STATIC_ROOT", str(settings.STATIC_ROOT), f"alias for {url}", _alias(url)
+    yield "STATIC_ROOT", str(settings.STATIC_ROOT), f"{{ served }}", _alias(url)
 {%- endif %}
 {%- if cookiecutter.media_files == "local" %}
     url = settings.MEDIA_URL
-    yield "MEDIA_ROOT", str(settings.MEDIA_ROOT), f"alias for {url}", _alias(url)
+    yield "MEDIA_ROOT", str(settings.MEDIA_ROOT), f"{{ served }}", _alias(url)
 {%- endif %}
     limit = settings.MAX_UPLOAD_SIZE
 {%- if cookiecutter.web_server == "nginx" %}
     yield "MAX_UPLOAD_SIZE", limit, "client_max_body_size", r"\bclient_max_body_size\s+(\w+)\s*;"
+{%- elif cookiecutter.web_server == "caddy" %}
+    condition = r"int\(\{header\.Content-Length\}\)\s*>\s*(\w+)"
+    yield "MAX_UPLOAD_SIZE", limit, "the Content-Length expression", condition
+    yield "MAX_UPLOAD_SIZE", limit, "request_body's max_size", r"\bmax_size\s+(\w+)"
 {%- else %}
     yield "MAX_UPLOAD_SIZE", limit, "LimitRequestBody", r"^\s*LimitRequestBody\s+(\w+)"
     condition = r"^\s*RewriteCond\s+expr\s+\"%\{HTTP:Content-Length\}\s+-gt\s+(\w+)"
@@ -76,6 +94,10 @@ def _normal(value):
     """A folder without a trailing slash; a size in bytes (nginx's 10m is 10485760)."""
     if size := re.fullmatch(r"(\d+)([kKmMgG]?)", str(value)):
         return int(size[1]) * UNITS[size[2].lower()]
+{%- elif cookiecutter.web_server == "caddy" %}
+    """A folder without a trailing slash; a size in bytes (Caddy's 10MiB is 10485760)."""
+    if size := re.fullmatch(r"(\d+)([kmg]i?)?b?", str(value), re.IGNORECASE):
+        return int(size[1]) * UNITS[(size[2] or "").lower()]
 {%- else %}
     """A folder without a trailing slash, or a size."""
 {%- endif %}
@@ -124,6 +146,12 @@ def check_site_sends_private_files(app_configs, **kwargs):
     internal = re.search(r"location\s+" + re.escape(url) + r"\s*\{[^{}]*\binternal\s*;", text)
     match = internal and re.search(_alias(url), text)
     wanted = f"an `internal` location {url} with `alias {root}/;`"
+{%- elif cookiecutter.web_server == "caddy" %}
+    # handle_response { root * /path/ rewrite * {rp.header.X-Private-File} ... }
+    block = re.search(r"\bhandle_response\b[^{}]*\{((?:[^{}]|\{[^{}]*\})*)\}", text)
+    sends = block and "{rp.header.X-Private-File}" in block[1]
+    match = sends and re.search(r"\broot\s+\*\s+\"?([^\"\s]+)", block[1])
+    wanted = f"a handle_response with `root * {root}/` that sends X-Private-File"
 {%- else %}
     match = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
     wanted = f"`XSendFile On` and `XSendFilePath {root}/`"

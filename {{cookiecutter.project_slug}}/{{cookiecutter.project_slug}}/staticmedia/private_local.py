@@ -6,6 +6,15 @@ Django sends them itself.
 
 Not django-sendfile2 (0.7.2): its filename* carries backslash escapes (a quote is saved as a
 backslash and a quote), and it marks .gz files Content-Encoding: gzip, so browsers unpack them.
+{%- elif cookiecutter.web_server == "caddy" %}
+Caddy sends the bytes: the app answers with X-Private-File, the file's path under
+PRIVATE_MEDIA_ROOT (%-encoded, as a URL path), and no body; the Caddyfile's handle_response
+(deploy/caddy/) sends that file from PRIVATE_MEDIA_ROOT. Under runserver (DEBUG on), Django
+sends them itself.
+
+Not django-sendfile2 (0.7.2): it has no backend for Caddy, its filename* carries backslash
+escapes (a quote is saved as a backslash and a quote), and it marks .gz files
+Content-Encoding: gzip, so browsers unpack them.
 {%- else %}
 Apache sends the bytes: the app answers with X-Sendfile, the file's path, and no body, and
 mod_xsendfile sends it from PRIVATE_MEDIA_ROOT only (deploy/apache/). Under runserver (DEBUG
@@ -17,7 +26,7 @@ backslash and a quote), .gz files get Content-Encoding: gzip, X-Sendfile paths g
 """
 
 import mimetypes
-{%- if cookiecutter.web_server == "nginx" %}
+{%- if cookiecutter.web_server in ("nginx", "caddy") %}
 from urllib.parse import quote
 {%- endif %}
 
@@ -38,6 +47,8 @@ def private_file_response(file, filename):
         response["Content-Disposition"] = content_disposition_header(True, filename)
 {%- if cookiecutter.web_server == "nginx" %}
         response["X-Accel-Redirect"] = quote(settings.PRIVATE_MEDIA_INTERNAL_URL + file.name)
+{%- elif cookiecutter.web_server == "caddy" %}
+        response["X-Private-File"] = quote(f"/{file.name}")
 {%- else %}
         # mod_xsendfile opens the header's bytes as they are: the path's UTF-8 bytes, carried
         # in the latin-1 text that WSGI headers are.

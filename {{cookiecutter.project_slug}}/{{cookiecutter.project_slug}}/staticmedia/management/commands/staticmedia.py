@@ -1,4 +1,4 @@
-{%- set server = {"nginx": "nginx", "apache": "Apache", "none": ""}[cookiecutter.web_server] -%}
+{%- set server = {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server] -%}
 """`manage.py staticmedia`: where static and media files are written, their URLs, who serves
 them and what to do next, from the settings it runs with (DJANGO_SETTINGS_MODULE=
 config.settings.prod for production)."""
@@ -32,7 +32,7 @@ SERVED_BY = {
 {%- if cookiecutter.media_files == "local" %}
     "default": "{{ server }}, from MEDIA_ROOT (its config is in deploy/); Django never serves "
     "uploads with DEBUG off",
-    "private": "{{ server }} ({{ {"nginx": "X-Accel-Redirect", "apache": "X-Sendfile"}[cookiecutter.web_server] }}), to the readers the view lets through",
+    "private": "{{ server }} ({{ {"nginx": "X-Accel-Redirect", "apache": "X-Sendfile", "caddy": "X-Private-File"}[cookiecutter.web_server] }}), to the readers the view lets through",
 {%- else %}
     "default": "nobody: the production settings keep uploads in the bucket",
     "private": "the app itself, to the readers the view lets through",
