@@ -109,11 +109,16 @@ def test_any_text_answer_the_hook_accepts_renders_to_valid_files(tmp_path):
         assert description.startswith(answers["project_name"].replace("%", "%%") + ": ")
 
 
+# The words of each web server: a render for another names none of them, README included
+# (nothing tells how to move from one web server to another).
+WEB_SERVER_WORDS = {
+    "nginx": r"nginx|X-Accel",
+    "apache": r"apache|X-Sendfile|xsendfile",
+    "caddy": r"caddy|X-Private-File",
+}
 # Words that belong to an option; a render without that option must not say them. Its README
 # may name other options where it tells how to move to them ("Moving uploads to S3").
 NAMED_BY = [
-    (lambda c: c["web_server"] != "nginx", r"nginx|X-Accel"),
-    (lambda c: c["web_server"] != "apache", r"apache|X-Sendfile|xsendfile"),
     (
         lambda c: "s3" not in (c["static_files"], c["media_files"]),
         r"\bs3\b|django-storages|\bstorages\.|boto|bucket",
@@ -130,6 +135,12 @@ def unchosen_words(combo):
     return "|".join(words for applies, words in NAMED_BY if applies(combo))
 
 
+def other_web_servers(combo):
+    return "|".join(
+        words for server, words in WEB_SERVER_WORDS.items() if server != combo["web_server"]
+    )
+
+
 @pytest.fixture(params=valid_combinations(), ids=combo_id)
 def combination(request, rendered):
     return request.param, rendered(request.param)
@@ -138,12 +149,18 @@ def combination(request, rendered):
 def test_a_render_names_only_what_was_chosen(combination):
     combo, project = combination
     unchosen = re.compile(unchosen_words(combo), re.IGNORECASE) if unchosen_words(combo) else None
+    servers = re.compile(other_web_servers(combo), re.IGNORECASE)
     found = []
     for path, text in text_files(project):
         for number, line in enumerate(text.splitlines(), 1):
             where = f"{path.relative_to(project)}:{number}: {line.strip()}"
             in_code = unchosen and path.name != "README.md"
-            if re.search(TEMPLATE_WORDS, line, re.IGNORECASE) or in_code and unchosen.search(line):
+            if (
+                re.search(TEMPLATE_WORDS, line, re.IGNORECASE)
+                or in_code
+                and unchosen.search(line)
+                or servers.search(line)
+            ):
                 found.append(where)
     assert not found, "\n".join(found[:40])
 
