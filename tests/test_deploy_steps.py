@@ -1,6 +1,6 @@
 """The generated README's deployment steps, pasted as written into a fresh Debian 12 server,
-take it to a site that serves pages, static files and uploads over HTTPS: nginx and Apache,
-static files and uploads on the server's disk.
+take it to a site that serves pages, static files and uploads over HTTPS: nginx, Apache and
+Caddy, static files and uploads on the server's disk.
 
 The steps are the shell blocks of the README's Deploying section, read by
 tests/support/deploy_steps.py as a person copies them (this module keeps no copy). They run as
@@ -41,7 +41,11 @@ from tests.support.users import PASSWORD, log_in
 # Static files and uploads on the server's disk, with the example app to upload through; the
 # database does not change the steps but for its own lines (checked at the end).
 TESTED = {"static_files": "web_server", "media_files": "local", "database": "sqlite"}
-WEB_SERVERS = ["nginx", "apache"]
+WEB_SERVERS = [server for server in COOKIECUTTER_JSON["web_server"] if server != "none"]
+# The user each web server's Debian package runs it as.
+WEB_USER = {"nginx": "www-data", "apache": "www-data", "caddy": "caddy"}
+# Caddy's own redirect to HTTPS keeps the method (308).
+PERMANENT_REDIRECT = {"nginx": 301, "apache": 301, "caddy": 308}
 NEXT_DEPLOY = "The next deploy"  # the README's subheading of the steps run on every deploy
 IMMUTABLE = "public, max-age=31536000, immutable"
 HASHED_CSS = re.compile(r'href="(/static/css/site\.[0-9a-f]{12}\.css)"')
@@ -57,7 +61,8 @@ def nothing(server):
 STAND_INS = {
     # certbot asks Let's Encrypt, over the internet, to check the domain: instead, a
     # self-signed certificate for the domain at the paths certbot writes, trusted by the
-    # chroot (its check with curl) and by the test's client.
+    # chroot (its check with curl) and by the test's client. (Caddy asks Let's Encrypt
+    # itself: see Server.serve.)
     r"certbot certonly --\S+ -d (?P<domain>\S+)( .*)?": Server.certificate_for,
     # No systemd to reload: the units are read from the chroot's /etc/systemd/system when
     # they are started.
@@ -70,8 +75,11 @@ STAND_INS = {
     r"systemctl restart (?P<name>\w+)\.service": Server.restart_service,
     # The web server started in the foreground (or reloaded, or restarted), on free ports of
     # 127.0.0.1 instead of 80 and 443: the listen lines of its enabled sites and ports.conf
-    # are rewritten for them in the chroot, and so is 127.0.0.1:443 in the README's check.
-    r"systemctl (?P<action>reload|restart) (nginx|apache2)": Server.serve,
+    # are rewritten for them in the chroot (Caddy: global options put before the site), and
+    # so is 127.0.0.1:443 in the README's check. Caddy as its package's unit runs it, its
+    # certificate from its own local CA (trusted by the chroot and the test's client) where
+    # it would ask Let's Encrypt.
+    r"systemctl (?P<action>reload|restart) (nginx|apache2|caddy)": Server.serve,
 }
 
 
@@ -153,9 +161,10 @@ def use_the_site(deployed):
     deployed.app_uids = server.app_processes()
     deployed.app_log = server.chroot.log("gunicorn")
     slug, (env_file,) = deployed.slug, server.service.environment_files
-    deployed.writable = {user: server.paths(user, "-writable") for user in (slug, "www-data")}
+    web_user = WEB_USER[server.web_server]
+    deployed.writable = {user: server.paths(user, "-writable") for user in (slug, web_user)}
     deployed.readable = {
-        "www-data": server.paths("www-data", "-readable", str(Path(env_file).parent)),
+        web_user: server.paths(web_user, "-readable", str(Path(env_file).parent)),
         "nobody": server.paths("nobody", "-readable", f"/var/www/{slug}"),
     }
 
@@ -255,7 +264,8 @@ def test_the_steps_serve_the_home_page_over_https(deployed):
 def test_plain_http_is_redirected_to_https_whatever_the_name(deployed):
     # Debian's default site is gone: no welcome page answers for another name.
     for response in (deployed.plain_http, deployed.plain_http_by_address):
-        assert response.status_code == 301, response.text[:500]
+        expected = PERMANENT_REDIRECT[deployed.server.web_server]
+        assert response.status_code == expected, response.text[:500]
         assert response.headers["Location"].startswith("https://")
     assert deployed.plain_http.headers["Location"] == f"https://{deployed.domain}/uploads/"
 
@@ -346,11 +356,12 @@ def test_the_web_server_reads_the_uploads_and_writes_none_of_the_sites_files(dep
         str(Path(env_file).parent),
         str(Path(settings["DJANGO_SQLITE_PATH"]).parent),
     ]
-    writable = writable_files(deployed, "www-data")
+    web_user = WEB_USER[deployed.server.web_server]
+    writable = writable_files(deployed, web_user)
     assert [path for path in writable if any(under(path, f) for f in folders)] == []
     # The settings (the secret key): systemd reads them, the web server does not.
-    assert env_file not in deployed.readable["www-data"]
-    assert str(Path(env_file).parent) in deployed.readable["www-data"]  # the check can fail
+    assert env_file not in deployed.readable[web_user]
+    assert str(Path(env_file).parent) in deployed.readable[web_user]  # the check can fail
     # Other users: the static files, but no upload, public or private.
     uploads = [
         deployed.settings["DJANGO_MEDIA_ROOT"],

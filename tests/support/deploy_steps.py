@@ -5,12 +5,15 @@ steps would have systemd start them."""
 
 import os
 import re
+import socket
+import ssl
 import subprocess
+import time
 from pathlib import Path
 
 from tests.support.debian_root import Shell
 from tests.support.processes import free_port, wait_for_port
-from tests.support.systemd_units import accounts, start_socket
+from tests.support.systemd_units import PACKAGE_UNITS, Service, accounts, start_socket
 
 SECTION = re.compile(r"^## Deploying\n(.*?)(?=^## |\Z)", re.DOTALL | re.MULTILINE)
 HEADING_OR_BLOCK = re.compile(r"^### (.+?)\n|^```bash\n(.*?)^```\n", re.DOTALL | re.MULTILINE)
@@ -148,21 +151,59 @@ class Server:
         command = {
             "nginx": ["nginx", "-g", "daemon off;"],
             "apache": ["apache2ctl", "-D", "FOREGROUND"],
-        }[self.web_server]
+        }.get(self.web_server)
+        if self.web_server == "caddy":
+            # As its package's unit runs it: its ExecStart, as its user, with its HOME.
+            caddy = Service.read(self.chroot, "caddy.service", PACKAGE_UNITS)
+            command = caddy.command(self.chroot)
+            running = False  # no admin endpoint to reload through: started anew
+        else:
+            command = self.chroot.command(command)
         for _ in range(5):
             if not running:  # picked only now: a free port does not stay free for long
                 for port, free in self.ports.items():
                     self.picked[port].add(free)
                 self.ports = {80: free_port(), 443: free_port()}
             self.listen_on_free_ports()
-            process = self.chroot.start(self.web_server, self.chroot.command(command))
+            process = self.chroot.start(self.web_server, command)
             wait_for_port(self.https_port, process, self.chroot.logs / f"{self.web_server}.log")
             # Whatever answers must be this server, not another that took a port meanwhile.
             if all(listener_group(port) == process.pid for port in self.ports.values()):
+                if self.web_server == "caddy":
+                    self.trust_caddys_local_ca(caddy)
                 return
             self.chroot.stop(self.web_server)
             running = False
         raise AssertionError(f"{self.web_server} never got its own ports: {self.ports}")
+
+    def trust_caddys_local_ca(self, caddy):
+        """The root of the CA Caddy issued its certificate from (local_certs, in place of Let's
+        Encrypt), trusted by the chroot and the test's client, once a handshake succeeds."""
+        root = self.chroot.path(
+            f"{caddy.env['HOME']}/.local/share/caddy/pki/authorities/local/root.crt"
+        )
+        domains = re.findall(r"(?m)^([a-z0-9.-]+\.[a-z]+) \{", self.caddyfile().read_text())
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                context = ssl.create_default_context(cafile=root)
+                with (
+                    socket.create_connection(("127.0.0.1", self.https_port), timeout=5) as raw,
+                    context.wrap_socket(raw, server_hostname=domains[0]),
+                ):
+                    break
+            except (OSError, ssl.SSLError) as error:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"Caddy's certificate never came: {error}") from error
+                time.sleep(0.2)
+        trusted = self.chroot.path("usr/local/share/ca-certificates/caddy-local.crt")
+        trusted.write_bytes(root.read_bytes())
+        self.chroot.run(["update-ca-certificates"])
+        self.certificate = self.chroot.logs / "caddy-local-root.pem"
+        self.certificate.write_bytes(root.read_bytes())
+
+    def caddyfile(self):
+        return self.chroot.path("etc/caddy/Caddyfile")
 
     # Ports.
 
@@ -176,6 +217,17 @@ class Server:
         """The web server's listen lines, in the chroot, on the ports picked instead of 80 and
         443 (or of ports picked before)."""
         sources = {port: "|".join(map(str, {port, *self.picked[port]})) for port in self.ports}
+        if self.web_server == "caddy":
+            # Global options, before the site: its ports, on 127.0.0.1; a certificate from
+            # Caddy's local CA instead of Let's Encrypt's; no admin endpoint on port 2019.
+            site = self.caddyfile()
+            text = re.sub(r"\A\{\n.*?\n\}\n\n", "", site.read_text(), flags=re.DOTALL)
+            options = [
+                f"http_port {self.ports[80]}", f"https_port {self.ports[443]}",
+                "default_bind 127.0.0.1", "local_certs", "skip_install_trust", "admin off",
+            ]  # fmt: skip
+            site.write_text("{\n" + "".join(f"\t{line}\n" for line in options) + "}\n\n" + text)
+            return
         if self.web_server == "nginx":
             for site in self.enabled_sites("etc/nginx/sites-enabled"):
                 text = re.sub(r"(?m)^\s*listen\s+\[::\]:.*\n", "", site.read_text())

@@ -19,6 +19,7 @@ import time
 from dataclasses import dataclass
 
 UNITS = "etc/systemd/system"  # in the chroot
+PACKAGE_UNITS = "lib/systemd/system"  # where Debian's packages install theirs
 SYSTEMD_UMASK = 0o022
 
 
@@ -66,10 +67,10 @@ def accounts(chroot):
     return users, groups
 
 
-def unit(chroot, name):
-    path = chroot.path(f"{UNITS}/{name}")
+def unit(chroot, name, folder=UNITS):
+    path = chroot.path(f"{folder}/{name}")
     if not path.is_file():
-        raise AssertionError(f"no {name} in the chroot's /{UNITS}: the steps did not install it")
+        raise AssertionError(f"no {name} in the chroot's /{folder}: the steps did not install it")
     return parse_unit(path.read_text())
 
 
@@ -85,8 +86,8 @@ class Service:
     environment_files: list  # in the chroot
 
     @classmethod
-    def read(cls, chroot, name):
-        section = unit(chroot, name)["Service"]
+    def read(cls, chroot, name, folder=UNITS):
+        section = unit(chroot, name, folder)["Service"]
         users, groups = accounts(chroot)
         user = section.get("User", ["root"])[-1]
         uid, user_gid, home, shell = users[user]
