@@ -5,7 +5,7 @@ Django admin styled by its own CSS; logged in, a private attachment uploaded bes
 image, downloaded under its name, and refused once logged out. On every page checked (home,
 upload form, list, login, the admin's login, index and a change form) the Content Security
 Policy is enforced and refuses nothing; a policy that misses the bucket is seen refusing it.
-Files planted in MEDIA_ROOT and opened directly through nginx or Apache run no script.
+Files planted in MEDIA_ROOT and opened directly through nginx, Apache or Caddy run no script.
 Screenshots of each page go to artifacts/screenshots/."""
 
 import re
@@ -17,7 +17,7 @@ from tests.support.app_servers import gunicorn, runserver
 from tests.support.browsing import PDF, PDF_NAME, png_bytes
 from tests.support.deployment import prepare_mod_wsgi_app
 from tests.support.s3 import bucket_url
-from tests.support.template import DEFAULTS, combo_id
+from tests.support.template import CHOICES, DEFAULTS, combo_id
 from tests.support.users import PASSWORD, add_users
 from tests.support.web_servers import web_server
 
@@ -29,11 +29,12 @@ HEADLINE_COLOR = "rgb(12, 75, 51)"
 ADMIN_HEADER_BACKGROUND = "rgb(65, 118, 144)"  # --header-bg: var(--secondary), #417690
 # base.py's default; the web server gets the same limit from the site rendered from settings.
 DEFAULT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-# nginx or Apache in front of gunicorn, uploads on its disk: static files from WhiteNoise
-# (through the proxy), from the web server itself, or from an S3 bucket.
+WEB_SERVERS = [server for server in CHOICES["web_server"] if server != "none"]
+# nginx, Apache or Caddy in front of gunicorn, uploads on its disk: static files from
+# WhiteNoise (through the proxy), from the web server itself, or from an S3 bucket.
 BEHIND_A_WEB_SERVER = [
     {**DEFAULTS, "web_server": server, "static_files": static}
-    for server in ("nginx", "apache")
+    for server in WEB_SERVERS
     for static in ("whitenoise", "web_server")
 ] + [{**DEFAULTS, "static_files": "s3"}]
 # Django 6.1 (Python 3.12) and 5.2 (Python 3.11): the admin's pages differ between them.
@@ -245,7 +246,7 @@ PLANTED = {
 }
 
 
-@pytest.mark.parametrize("server", ["nginx", "apache"])
+@pytest.mark.parametrize("server", WEB_SERVERS)
 def test_files_planted_in_media_root_run_no_script(make_project, deployment, open_browser, server):
     """Files put into MEDIA_ROOT by hand (not through the form), opened directly through the
     web server: neither runs its script. The same bytes as a page of their own do."""
@@ -268,8 +269,8 @@ def test_files_planted_in_media_root_run_no_script(make_project, deployment, ope
 
 @pytest.mark.parametrize("combo", BEHIND_A_WEB_SERVER, ids=combo_id)
 def test_behind_a_web_server(make_project, deployment, open_browser, combo):
-    """nginx or Apache with the project's site edited for this deployment, HTTPS with a test
-    certificate, gunicorn on the socket systemd would open (tests/support/app_servers.py)."""
+    """nginx, Apache or Caddy with the project's site edited for this deployment, HTTPS with a
+    test certificate, gunicorn on the socket systemd would open (tests/support/app_servers.py)."""
     server = combo["web_server"]
     project = make_project(combo)
     site, env = deployment.install(project, DEFAULT_MAX_UPLOAD_SIZE)
