@@ -1,4 +1,4 @@
-"""Requests per second for one hashed static file, served five ways on this machine, in one run:
+"""Requests per second for one hashed static file, served six ways on this machine, in one run:
 
   (a) nginx with the site a generated project ships (deploy/nginx/, edited for 127.0.0.1)
   (b) Apache with the site a generated project ships (deploy/apache/, edited likewise)
@@ -6,12 +6,15 @@
   (d) Django's development server (runserver, DEBUG on)
   (e) WhiteNoise as in (c), behind the generated nginx site: how static_files=whitenoise
       runs in production with web_server=nginx
+  (f) Caddy (Debian's 2.6) with the Caddyfile a generated project ships (deploy/caddy/,
+      edited likewise, with the test certificate in place of Let's Encrypt's)
 
-All four run at once; wrk measures each in turn on 127.0.0.1 for a bounded time, round
+All of them run at once; wrk measures each in turn on 127.0.0.1 for a bounded time, round
 after round, plain bytes (no compression); the median is printed with its ratio to (a).
-(a) and (b) speak HTTPS, as the shipped sites only do; (c) and (d) speak plain HTTP, as they
-would behind a TLS-terminating proxy. The file is a 52 KB stylesheet added to each project's
-static/ before collectstatic; (d) serves it under its unhashed name, as development does.
+(a), (b), (e) and (f) speak HTTPS, as the shipped sites only do; (c) and (d) speak plain
+HTTP, as they would behind a TLS-terminating proxy. The file is a 52 KB stylesheet added to
+each project's static/ before collectstatic; (d) serves it under its unhashed name, as
+development does.
 Figures only: nothing here is asserted.
 
     .venv/bin/python -m benchmarks.static_serving [--duration 5] [--rounds 7]
@@ -72,7 +75,7 @@ def make(tmp, **answers):
 
 
 def serve_from_web_server(server, tmp, cert, stack):
-    """The generated site on a private nginx or Apache; returns the file's URL. The app is
+    """The generated site on a private nginx, Apache or Caddy; returns the file's URL. The app is
     not started: the web server alone serves /static/."""
     project = make(tmp, web_server=server, static_files="web_server", example_app="no")
     add_stylesheet(project)
@@ -135,8 +138,9 @@ def main():
         "(c) WhiteNoise under gunicorn, 2 workers",
         "(d) runserver, DEBUG on",
         "(e) WhiteNoise as (c), behind (a)'s nginx",
+        "(f) Caddy, generated site (HTTPS)",
     ]
-    headers = [(), (), list(HTTPS_PROXY_HEADERS.items()), (), ()]
+    headers = [(), (), list(HTTPS_PROXY_HEADERS.items()), (), (), ()]
     rates = {name: [] for name in names}
 
     with tempfile.TemporaryDirectory(prefix="bench-static-") as tmp, ExitStack() as stack:
@@ -148,9 +152,10 @@ def main():
             serve_from_whitenoise(tmp, stack),
             serve_from_runserver(tmp, stack),
             serve_from_whitenoise_behind_nginx(tmp, cert, stack),
+            serve_from_web_server("caddy", tmp, cert, stack),
         ]
         load_before = os.getloadavg()[0]
-        # All four run at once and are measured in turn, round after round, so a change in
+        # All of them run at once and are measured in turn, round after round, so a change in
         # the machine's load touches each of them alike; the median of the rounds is shown.
         for _ in range(args.rounds):
             for name, url, extra in zip(names, urls, headers, strict=True):
