@@ -70,7 +70,8 @@ def assert_sent_by_the_web_server(response):
     assert "Expires" not in response.headers and "Pragma" not in response.headers
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     # The app's instruction to the server never reaches the client.
-    assert "X-Accel-Redirect" not in response.headers and "X-Sendfile" not in response.headers
+    for instruction in ("X-Accel-Redirect", "X-Sendfile", "X-Private-File"):
+        assert instruction not in response.headers, instruction
 
 
 def exercise_private_files(deployment, url, app_log=None):

@@ -8,9 +8,8 @@ Not django-sendfile2 (0.7.2): its filename* carries backslash escapes (a quote i
 backslash and a quote), and it marks .gz files Content-Encoding: gzip, so browsers unpack them.
 {%- elif cookiecutter.web_server == "caddy" %}
 Caddy sends the bytes: the app answers with X-Private-File, the file's path under
-PRIVATE_MEDIA_ROOT (%-encoded, as a URL path), and no body; the Caddyfile's handle_response
-(deploy/caddy/) sends that file from PRIVATE_MEDIA_ROOT. Under runserver (DEBUG on), Django
-sends them itself.
+PRIVATE_MEDIA_ROOT, and no body; the Caddyfile's handle_response (deploy/caddy/) sends that
+file from PRIVATE_MEDIA_ROOT. Under runserver (DEBUG on), Django sends them itself.
 
 Not django-sendfile2 (0.7.2): it has no backend for Caddy, its filename* carries backslash
 escapes (a quote is saved as a backslash and a quote), and it marks .gz files
@@ -26,7 +25,7 @@ backslash and a quote), .gz files get Content-Encoding: gzip, X-Sendfile paths g
 """
 
 import mimetypes
-{%- if cookiecutter.web_server in ("nginx", "caddy") %}
+{%- if cookiecutter.web_server == "nginx" %}
 from urllib.parse import quote
 {%- endif %}
 
@@ -48,7 +47,9 @@ def private_file_response(file, filename):
 {%- if cookiecutter.web_server == "nginx" %}
         response["X-Accel-Redirect"] = quote(settings.PRIVATE_MEDIA_INTERNAL_URL + file.name)
 {%- elif cookiecutter.web_server == "caddy" %}
-        response["X-Private-File"] = quote(f"/{file.name}")
+        # Caddy takes the header's bytes as the path, as they are (2.6; 2.11 %-decodes them
+        # first, and the storage's names hold no %): the UTF-8 bytes, in WSGI's latin-1 text.
+        response["X-Private-File"] = f"/{file.name}".encode().decode("latin-1")
 {%- else %}
         # mod_xsendfile opens the header's bytes as they are: the path's UTF-8 bytes, carried
         # in the latin-1 text that WSGI headers are.
