@@ -7,6 +7,7 @@ import pytest
 from tests.support import venvs
 from tests.support.deployment import shipped_defaults
 from tests.support.template import DEFAULTS, combo_id, valid_combinations
+from tests.support.web_servers import site_file
 
 pytestmark = pytest.mark.slow
 
@@ -25,7 +26,8 @@ CASES += [
 def serve_the_test_folders(project):
     """What an operator does when the folders differ from the defaults: edit the site in
     deploy/ so it serves the folders this test's production environment sets (under var/)."""
-    sites = list(project.path.glob(f"deploy/*/{project.slug}.conf"))
+    server = project.combo["web_server"]
+    sites = [] if server == "none" else [site_file(project.path, server)]
     defaults = shipped_defaults(project.slug)
     for site in sites:
         text = site.read_text()
