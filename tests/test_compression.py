@@ -1,9 +1,9 @@
 """Fewer bytes and round trips, as deployed: every static file a page links to goes out as
 collectstatic's Brotli copy to a client that accepts br, gzip to a gzip-only one, and readable
 as it is to a client that sends no Accept-Encoding, always with Vary: Accept-Encoding; the
-pages themselves are compressed by the web server; nginx and Apache speak HTTP/2; the favicon
-is there. Real nginx, Apache and gunicorn (WhiteNoise) with the site each project ships,
-asked with curl (tests/support/compression.py).
+pages themselves are compressed by the web server; nginx, Apache and Caddy speak HTTP/2; the
+favicon is there. Real nginx, Apache, Caddy and gunicorn (WhiteNoise) with the site each
+project ships, asked with curl (tests/support/compression.py).
 
 Each mode runs once (the module-scoped fixture `served`); each test checks one thing seen."""
 
@@ -25,6 +25,8 @@ MODES = {
     "apache-static": {"web_server": "apache", "static_files": "web_server"},
     "nginx-whitenoise": {"web_server": "nginx", "static_files": "whitenoise"},
     "apache-whitenoise": {"web_server": "apache", "static_files": "whitenoise"},
+    "caddy-static": {"web_server": "caddy", "static_files": "web_server"},
+    "caddy-whitenoise": {"web_server": "caddy", "static_files": "whitenoise"},
     "whitenoise-only": {"web_server": "none", "static_files": "whitenoise", "media_files": "s3"},
 }
 
@@ -180,7 +182,8 @@ def test_the_web_server_compresses_the_pages(served, path):
     assert "content-encoding" not in plain.headers
     assert b"</html>" in plain.raw and b"</html>" in gzipped.decoded
     brotli = served.pages[path, "br"]
-    # Apache compresses pages with mod_brotli too; nginx has no Brotli for proxied answers.
+    # Apache compresses pages with mod_brotli too; nginx has no Brotli for proxied answers,
+    # and Caddy's `encode` none without a plugin.
     expected = "br" if served.combo["web_server"] == "apache" else None
     assert brotli.headers.get("content-encoding") == expected
     assert b"</html>" in brotli.decoded
