@@ -1,4 +1,4 @@
-"""Uploads under load: through the generated nginx and Apache sites, with gunicorn and the
+"""Uploads under load: through the generated nginx, Apache and Caddy sites, with gunicorn and the
 production settings (uploads on local disk, SQLite), 100 uploads from 50 clients at once,
 many of them named alike, some with a private attachment, are all stored, each once, each
 with its own bytes (on disk and as the web server sends them), and every one is listed on
@@ -18,6 +18,7 @@ from tests.support.stored_uploads import (
     files_on_disk,
     upload_rows,
 )
+from tests.support.template import CHOICES
 from tests.support.users import PASSWORD, add_users
 from tests.support.web_servers import web_server
 
@@ -73,7 +74,7 @@ def index_of(row):
     return int(row["title"].removeprefix("Upload "))
 
 
-@pytest.mark.parametrize("server", ["nginx", "apache"])
+@pytest.mark.parametrize("server", [server for server in CHOICES["web_server"] if server != "none"])
 def test_every_upload_of_many_at_once_is_stored_once_with_its_bytes(
     make_project, deployment, monkeypatch, server
 ):
