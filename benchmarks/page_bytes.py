@@ -1,8 +1,9 @@
 """Bytes a browser downloads for the home page and the admin login, per mode, in one run: the
 page itself plus every static file it links to, bodies as sent (compressed or not; headers
 not counted), asked with curl (tests/support/compression.py) three ways: Accept-Encoding
-"br, gzip" (what browsers send), "gzip" only, and none. Each mode is a generated project deployed as in production: the site it
-ships on a private nginx or Apache (HTTPS, HTTP/2), gunicorn on its socket.
+"br, gzip" (what browsers send), "gzip" only, and none. Each mode is a generated project
+deployed as in production: the site it ships on a private nginx, Apache or Caddy (HTTPS,
+HTTP/2), gunicorn on its socket.
 
 Figures only: nothing here is asserted (tests/test_compression.py proves the encodings).
 
@@ -26,6 +27,8 @@ MODES = {
     "Apache serving static files": {"web_server": "apache", "static_files": "web_server"},
     "nginx in front of WhiteNoise": {"web_server": "nginx", "static_files": "whitenoise"},
     "Apache in front of WhiteNoise": {"web_server": "apache", "static_files": "whitenoise"},
+    "Caddy serving static files": {"web_server": "caddy", "static_files": "web_server"},
+    "Caddy in front of WhiteNoise": {"web_server": "caddy", "static_files": "whitenoise"},
 }
 PAGES = {"home": "/", "admin login": "/admin/login/"}
 ENCODINGS = {"br, gzip": "br, gzip", "gzip": "gzip", "none": None}
