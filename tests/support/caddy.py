@@ -19,9 +19,9 @@ CADDYFILE = REPO / "{{cookiecutter.project_slug}}" / "deploy" / "caddy" / "Caddy
 
 def render_caddyfile(**answers):
     """deploy/caddy/Caddyfile as cookiecutter renders it for `answers` with web_server=caddy,
-    rendered on its own: the rest of the project does not offer caddy yet."""
-    context = generate_context(REPO / "cookiecutter.json", extra_context=answers)
-    context["cookiecutter"]["web_server"] = ["caddy"]
+    rendered on its own (the rest of the project is not needed to validate it)."""
+    extra = {**answers, "web_server": "caddy"}
+    context = generate_context(REPO / "cookiecutter.json", extra_context=extra)
     answered = prompt_for_config(context, no_input=True)
     environment = StrictEnvironment(context=context, keep_trailing_newline=True)
     return environment.from_string(CADDYFILE.read_text()).render(cookiecutter=answered)
