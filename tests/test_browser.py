@@ -31,12 +31,17 @@ ADMIN_HEADER_BACKGROUND = "rgb(65, 118, 144)"  # --header-bg: var(--secondary), 
 DEFAULT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WEB_SERVERS = [server for server in CHOICES["web_server"] if server != "none"]
 # nginx, Apache or Caddy in front of gunicorn, uploads on its disk: static files from
-# WhiteNoise (through the proxy), from the web server itself, or from an S3 bucket.
+# WhiteNoise (through the proxy), from the web server itself, or from an S3 bucket; and nginx
+# and Apache with uploads in the bucket too.
 BEHIND_A_WEB_SERVER = [
     {**DEFAULTS, "web_server": server, "static_files": static}
     for server in WEB_SERVERS
     for static in ("whitenoise", "web_server")
-] + [{**DEFAULTS, "static_files": "s3"}]
+] + [
+    {**DEFAULTS, "static_files": "s3"},
+    {**DEFAULTS, "media_files": "s3"},
+    {**DEFAULTS, "web_server": "apache", "static_files": "s3", "media_files": "s3"},
+]
 # Django 6.1 (Python 3.12) and 5.2 (Python 3.11): the admin's pages differ between them.
 BOTH_LINES = [venvs.NEWEST, venvs.OLDEST]
 
@@ -267,25 +272,29 @@ def test_files_planted_in_media_root_run_no_script(make_project, deployment, ope
             assert ("log", "planted script ran") not in browser.console, f"{url} ran its script"
 
 
+@pytest.mark.parametrize("line", BOTH_LINES)
 @pytest.mark.parametrize("combo", BEHIND_A_WEB_SERVER, ids=combo_id)
-def test_behind_a_web_server(make_project, deployment, open_browser, combo):
+def test_behind_a_web_server(make_project, deployment, open_browser, combo, line):
     """nginx, Apache or Caddy with the project's site edited for this deployment, HTTPS with a
     test certificate, gunicorn on the socket systemd would open (tests/support/app_servers.py)."""
     server = combo["web_server"]
-    project = make_project(combo)
+    project = make_project(combo, line=line)
     site, env = deployment.install(project, DEFAULT_MAX_UPLOAD_SIZE)
     url = deployment.url
-
-    static_from = f"{bucket_url(project)}/static/" if "s3" in combo.values() else f"{url}/static/"
+    in_s3 = {kind: combo[f"{kind}_files"] == "s3" for kind in ("static", "media")}
+    static_from = f"{bucket_url(project)}/static/" if in_s3["static"] else f"{url}/static/"
+    media_from = f"{bucket_url(project)}/media/" if in_s3["media"] else f"{url}/media/"
 
     add_users(project, "alice", staff=["carol"], **env)
 
     with web_server(server, site, deployment), gunicorn(project, socket=deployment.socket, **env):
         browser = open_browser(ignore_https_errors=True, accept_downloads=True)
-        use_the_site(browser, url, static_from, f"{url}/media/")
-        use_private_files(browser, url, f"{url}/media/")
-    assert any(deployment.media_root.rglob("*.png")), "the upload is not on the server's disk"
-    assert any(deployment.private_media_root.rglob("*.pdf")), "the attachment is not private"
+        use_the_site(browser, url, static_from, media_from)
+        use_private_files(browser, url, media_from)
+    image = any(deployment.media_root.rglob("*.png"))
+    attachment = any(deployment.private_media_root.rglob("*.pdf"))
+    # Uploads in S3 leave nothing on the server's disk; on disk, the attachment is private.
+    assert (image, attachment) == ((False, False) if in_s3["media"] else (True, True))
 
 
 def test_apache_with_the_app_in_mod_wsgi(make_project, deployment, open_browser):

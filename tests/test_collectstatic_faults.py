@@ -12,6 +12,7 @@ port): each test empties the bucket, or collects into it first, and sets the pro
 import itertools
 import random
 import time
+from collections import Counter
 
 import boto3
 import pytest
@@ -49,12 +50,27 @@ def in_bursts(failing, of):
     return lambda number, method, target: "slowdown" if number % of < failing else None
 
 
+def each_refused(times, files):
+    """SlowDown to the first `times` PUTs of each of the first `files` files: each of them is
+    stored only if the upload processes try it `times` + 1 times (the site's storages try 3)."""
+    tries = Counter()
+
+    def fault(number, method, target):
+        if method != "PUT" or (target not in tries and len(tries) >= files):
+            return None
+        tries[target] += 1
+        return "slowdown" if tries[target] <= times else None
+
+    return fault
+
+
 # Called once per run: each pattern starts afresh.
 PATTERNS = {
     "slowdown-12%": lambda: at_random(1, slowdown=0.12),
     "dropped-10%": lambda: at_random(2, drop=0.10),
     "mixed-8%-each": lambda: at_random(3, slowdown=0.08, drop=0.08),
     "bursts-of-15-in-100": lambda: in_bursts(15, 100),
+    "5-files-refused-4-times-each": lambda: each_refused(4, 5),
 }
 
 

@@ -8,6 +8,7 @@ their uploader to a link signed for a minute. Neither is ever overwritten. Error
 key or a missing bucket stops with one clear line. And the project's collectstatic uploads
 only what changed, writes the manifest last, and fails when an upload fails."""
 
+import gzip
 import json
 import re
 import time
@@ -48,6 +49,9 @@ MEDIA_S3 = [pytest.param(c, id=combo_id(c)) for c in S3_COMBOS if c["media_files
 ONE_STATIC_S3 = {**STATIC_S3[0].values[0]}
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+# What collectstatic stores gzipped (config/settings/static_s3.py); images, WOFF2 fonts and
+# the manifest as they are.
+GZIPPED = (".css", ".js", ".svg", ".txt")
 HASHED = re.compile(r"\.[0-9a-f]{12}(\.[^./]+)?$")
 
 
@@ -97,8 +101,11 @@ def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_
         # but it changes under its name: never "immutable". Nor is the manifest.
         original = client.head_object(Bucket=bucket, Key=f"static/{name}")
         assert "immutable" not in original.get("CacheControl", ""), name
+        encoding = "gzip" if name.endswith(GZIPPED) else None
+        assert head.get("ContentEncoding") == original.get("ContentEncoding") == encoding, name
     head = client.head_object(Bucket=bucket, Key="static/staticfiles.json")
     assert "immutable" not in head.get("CacheControl", "")
+    assert "ContentEncoding" not in head  # plain, for people and tools that read it
 
     with gunicorn(project) as app:
         home = requests.get(f"{app.url}/", headers=HTTPS_PROXY_HEADERS, timeout=10)
@@ -112,8 +119,14 @@ def test_collectstatic_uploads_hashed_files_that_pages_link_to(make_project, s3_
         served = requests.get(link, timeout=10)  # anonymous, as a browser
         assert served.status_code == 200, link
         assert served.headers["Cache-Control"] == IMMUTABLE
+        assert served.headers["Content-Encoding"] == "gzip", link  # CSS, JS, SVG
         source = project.path / "static" / next(k for k, v in paths.items() if v == name)
-        assert served.content == source.read_bytes(), link
+        assert served.content == source.read_bytes(), link  # decoded as a browser does
+        # A client that accepts no encoding gets the same gzipped bytes: the bucket sends
+        # what it stores (the README says so).
+        plain = requests.get(link, headers={"Accept-Encoding": "identity"}, stream=True)
+        assert plain.headers["Content-Encoding"] == "gzip", link
+        assert gzip.decompress(plain.raw.read(decode_content=False)) == source.read_bytes()
 
 
 # Uploads ------------------------------------------------------------------------------
@@ -316,8 +329,9 @@ def test_a_changed_file_is_uploaded_and_the_manifest_written_last(collected, s3_
     new_manifest, after = manifest(s3_server, bucket), objects(s3_server, bucket)
     hashed = new_manifest["js/site.js"]
     assert hashed != old_manifest["js/site.js"]
-    body = s3_server.client().get_object(Bucket=bucket, Key=f"static/{hashed}")["Body"]
-    assert body.read() == js.read_bytes()
+    stored = s3_server.client().get_object(Bucket=bucket, Key=f"static/{hashed}")
+    assert stored["ContentEncoding"] == "gzip"
+    assert gzip.decompress(stored["Body"].read()) == js.read_bytes()
     # The old copy stays for pages rendered before the deploy; nothing else was rewritten.
     assert f"static/{old_manifest['js/site.js']}" in after
     rewritten = {key for key in after if after[key] != before.get(key)}
@@ -346,5 +360,6 @@ def test_a_failed_upload_fails_the_command_and_keeps_the_old_manifest(collected,
     # With working credentials the next run uploads what the failed one could not.
     collected.collectstatic()
     hashed = manifest(s3_server, bucket)["js/site.js"]
-    body = s3_server.client().get_object(Bucket=bucket, Key=f"static/{hashed}")["Body"]
-    assert body.read() == js.read_bytes()
+    stored = s3_server.client().get_object(Bucket=bucket, Key=f"static/{hashed}")
+    assert stored["ContentEncoding"] == "gzip"
+    assert gzip.decompress(stored["Body"].read()) == js.read_bytes()

@@ -93,6 +93,17 @@ def test_unsafe_sources_are_named():
 
 
 def test_explain_lists_the_sources_and_where_they_come_from():
-    static, media = list(explain().values())[:2]
-    assert static["policy"].startswith("script-src/style-src/font-src: 'self' (this site)")
-    assert media["policy"].startswith("img-src: 'self' (this site)")
+    cdn, files = "https://cdn.example.net/static/", "https://files.example.net/media/"
+    fonts = "https://fonts.example.net"
+    policy = {"DIRECTIVES": {**settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]}}
+    policy["DIRECTIVES"]["script-src"] = ["'self'", cdn, fonts]
+    policy["DIRECTIVES"]["img-src"] = ["'self'", cdn, files]
+    with override_settings(STATIC_URL=cdn, MEDIA_URL=files, CONTENT_SECURITY_POLICY=policy):
+        static, media = list(explain().values())[:2]
+    assert static["policy"].startswith(
+        f"script-src/style-src/font-src: 'self' (this site), {cdn} (STATIC_URL), "
+        f"{fonts} (added by hand)"
+    )
+    assert media["policy"].startswith(
+        f"img-src: 'self' (this site), {cdn} (STATIC_URL), {files} (MEDIA_URL)"
+    )

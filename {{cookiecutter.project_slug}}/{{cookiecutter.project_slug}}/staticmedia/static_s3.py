@@ -4,6 +4,7 @@ It uploads only what differs from one listing (MD5 against the ETag), from other
 and the manifest last, once every upload succeeded: until then the site keeps the previous one.
 """
 
+import gzip
 import json
 from datetime import UTC, datetime
 from urllib.parse import quote, unquote, urlsplit
@@ -90,11 +91,18 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         return name
 
     def _upload(self, name, data, extra):
-        """Uploads `data` unless the bucket holds these bytes under `name`; their MD5."""
+        """Uploads `data` unless the bucket holds these bytes under `name`; their MD5. Text is
+        stored gzipped, by the storage's `gzip` options as its own save() would: a bucket
+        cannot compress per request. mtime=0: the same file, the same bytes, no re-upload.
+        The manifest stays plain, for people and tools that read it."""
+        params = write_parameters(self, name) | extra
+        text = params["ContentType"] in self.gzip_content_types
+        if self.gzip and text and name != self.manifest_name:
+            data, params["ContentEncoding"] = gzip.compress(data, mtime=0), "gzip"
         digest = md5(data).hexdigest()
         if self._held.get(name) != digest:
             self._held[name] = digest
-            self._uploads.add(name, key(self, name), data, write_parameters(self, name) | extra)
+            self._uploads.add(name, key(self, name), data, params)
         return digest
 
     def _wait_for_uploads(self):
