@@ -69,6 +69,8 @@ def assert_sent_by_the_web_server(response):
     assert response.headers["Cache-Control"] == "private"  # one value, nothing contradicting
     assert "Expires" not in response.headers and "Pragma" not in response.headers
     assert response.headers["X-Content-Type-Options"] == "nosniff"
+    # One policy: the file runs nothing, whichever server sent it.
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
     # The app's instruction to the server never reaches the client.
     for instruction in ("X-Accel-Redirect", "X-Sendfile", "X-Private-File"):
         assert instruction not in response.headers, instruction

@@ -1,7 +1,9 @@
 """Content Security Policy: where pages may load scripts, styles, fonts and images from, built
 from STATIC_URL and MEDIA_URL so that it follows them; nothing inline (the templates have none).
-Sent by django-csp (MIDDLEWARE) on both supported lines: Django 5.2 has no CSP of its own; on
-6.x alone, Django's SECURE_CSP takes the same directives. https://django-csp.readthedocs.io/
+Sent by django-csp (MIDDLEWARE) on both supported lines, not Django 6's own SECURE_CSP: 5.2
+has none, and one mechanism means one policy, one report-only switch and one set of checks
+for both. Once 5.2 is dropped, SECURE_CSP takes the same directives.
+https://django-csp.readthedocs.io/
 """
 
 from csp.constants import NONE, SELF
