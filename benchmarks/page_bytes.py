@@ -3,7 +3,8 @@ page itself plus every static file it links to, bodies as sent (compressed or no
 not counted), asked with curl (tests/support/compression.py) three ways: Accept-Encoding
 "br, gzip" (what browsers send), "gzip" only, and none. Each mode is a generated project
 deployed as in production: the site it ships on a private nginx, Apache or Caddy (HTTPS,
-HTTP/2), gunicorn on its socket.
+HTTP/2), gunicorn on its socket; or gunicorn alone (HTTPS, as a platform's router), with
+static files from WhiteNoise or from an S3 bucket (SeaweedFS on 127.0.0.1, plain HTTP).
 
 Figures only: nothing here is asserted (tests/test_compression.py proves the encodings).
 
@@ -13,12 +14,14 @@ Figures only: nothing here is asserted (tests/test_compression.py proves the enc
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from urllib.parse import urljoin
 
 from tests.support import venvs
 from tests.support.app_servers import gunicorn
 from tests.support.compression import fetch, static_urls
 from tests.support.deployment import make_certificate, new_deployment
 from tests.support.project import Project
+from tests.support.s3 import seaweedfs
 from tests.support.template import DEFAULTS, render
 from tests.support.web_servers import web_server
 
@@ -29,6 +32,8 @@ MODES = {
     "Apache in front of WhiteNoise": {"web_server": "apache", "static_files": "whitenoise"},
     "Caddy serving static files": {"web_server": "caddy", "static_files": "web_server"},
     "Caddy in front of WhiteNoise": {"web_server": "caddy", "static_files": "whitenoise"},
+    "WhiteNoise alone": {"web_server": "none", "static_files": "whitenoise", "media_files": "s3"},
+    "static files in S3": {"web_server": "none", "static_files": "s3", "media_files": "s3"},
 }
 PAGES = {"home": "/", "admin login": "/admin/login/"}
 ENCODINGS = {"br, gzip": "br, gzip", "gzip": "gzip", "none": None}
@@ -38,24 +43,31 @@ def page_bytes(base, path, accept, cacert):
     """(bytes of the page, bytes of its static files), as sent."""
     page = fetch(f"{base}{path}", accept_encoding=accept, cacert=cacert)
     static = sum(
-        len(fetch(f"{base}{url}", accept_encoding=accept, cacert=cacert).raw)
+        len(fetch(urljoin(base, url), accept_encoding=accept, cacert=cacert).raw)
         for url in static_urls(page.decoded.decode())
     )
     return len(page.raw), static
 
 
-def measure(combo, tmp, cert):
+def measure(combo, tmp, cert, s3):
     answers = {**DEFAULTS, **combo, "example_app": "no"}
     project = Project(render(tempfile.mkdtemp(dir=tmp), **answers), answers, venvs.NEWEST)
     figures = {}
     with ExitStack() as stack:
-        deployment = stack.enter_context(new_deployment(Path(tempfile.mkdtemp(dir=tmp)), cert))
-        site, env = deployment.install(project)
-        stack.enter_context(web_server(combo["web_server"], site, deployment))
-        stack.enter_context(gunicorn(project, socket=deployment.socket, **env))
+        if combo["web_server"] == "none":
+            project.prod_env.update(s3.env(s3.new_bucket()))
+            project.deploy()
+            url = stack.enter_context(gunicorn(project, tls=cert)).url
+        else:
+            folder = Path(tempfile.mkdtemp(dir=tmp))
+            deployment = stack.enter_context(new_deployment(folder, cert))
+            site, env = deployment.install(project)
+            stack.enter_context(web_server(combo["web_server"], site, deployment))
+            stack.enter_context(gunicorn(project, socket=deployment.socket, **env))
+            url = deployment.url
         for page, path in PAGES.items():
             for name, accept in ENCODINGS.items():
-                figures[page, name] = page_bytes(deployment.url, path, accept, cert.cert)
+                figures[page, name] = page_bytes(url, path, accept, cert.cert)
     return figures
 
 
@@ -63,7 +75,8 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-bytes-") as tmp:
         tmp = Path(tmp)
         cert = make_certificate(tmp)
-        results = {mode: measure(combo, tmp, cert) for mode, combo in MODES.items()}
+        with seaweedfs(tmp / "s3") as s3:
+            results = {mode: measure(combo, tmp, cert, s3) for mode, combo in MODES.items()}
     python, django = venvs.LINES[venvs.NEWEST]
     print(f"Bytes as sent (page + static files), Python {python}, {django}; 127.0.0.1")
     columns = [(page, name) for page in PAGES for name in ENCODINGS]

@@ -48,8 +48,10 @@ def fetch(url, *, accept_encoding=None, cacert=None, http2=False):
 
 
 def static_urls(html):
-    """The /static/ files a page links to (stylesheets, scripts, images, the favicon)."""
-    return sorted(set(re.findall(r"""(?:href|src)=["'](/static/[^"'?#]+)""", html)))
+    """The static files a page links to (stylesheets, scripts, images, the favicon): paths
+    under /static/ on the site, or whole URLs where they are elsewhere (a bucket)."""
+    found = re.findall(r"""(?:href|src)=["']((?:https?://[^"']*)?/static/[^"'?#]+)""", html)
+    return sorted(set(found))
 
 
 def varies_on_accept_encoding(headers):

@@ -55,6 +55,12 @@ MIDDLEWARE = [
     # Serves static files, with SecurityMiddleware's headers, before the rest of the stack.
     "whitenoise.middleware.WhiteNoiseMiddleware",
 {%- endif %}
+{%- if cookiecutter.web_server == "none" %}
+    # Pages compressed here, with no web server in front to do it (static files come
+    # compressed already, from above). Django pads the output at random against BREACH, and
+    # masks the CSRF token anew in every response.
+    "django.middleware.gzip.GZipMiddleware",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.staticmedia.middleware.MaxUploadSizeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
