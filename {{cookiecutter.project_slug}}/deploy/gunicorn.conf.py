@@ -1,14 +1,10 @@
-"""gunicorn's settings in production: deploy/systemd/{{ cookiecutter.project_slug }}.service runs
-`gunicorn --config deploy/gunicorn.conf.py` from the project folder.
-
-https://docs.gunicorn.org/en/stable/settings.html
-"""
+"""gunicorn's settings in production, read by the service in deploy/systemd/.
+https://docs.gunicorn.org/en/stable/settings.html"""
 
 import multiprocessing
 import os
 
-# The app. config/wsgi.py uses the production settings unless DJANGO_SETTINGS_MODULE says
-# otherwise.
+# config/wsgi.py uses the production settings unless DJANGO_SETTINGS_MODULE says otherwise.
 wsgi_app = "config.wsgi:application"
 
 # No `bind`: systemd opens the socket (deploy/systemd/{{ cookiecutter.project_slug }}.socket) and

@@ -1,6 +1,5 @@
-"""Settings shared by every environment; dev.py, prod.py and test.py start from these.
-https://docs.djangoproject.com/en/stable/ref/settings/
-"""
+"""Settings shared by dev.py, prod.py and test.py.
+https://docs.djangoproject.com/en/stable/ref/settings/"""
 
 from pathlib import Path
 
@@ -12,9 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 class _Env(environ.Env):
-    """django-environ, which names a missing variable, with two rules it lacks: a blank one
-    counts as unset, as .env.example's blank lines mean (django-environ would read a blank
-    path as "."), and a malformed one is named (int("10MB") alone names no variable)."""
+    """django-environ, plus: a blank variable is unset, as in .env.example (not a path ".");
+    a malformed one is named (int("10MB") alone names no variable)."""
 
     def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
         if self.ENVIRON.get(var) == "":
@@ -39,7 +37,6 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # Finds static files (apps' static/, STATICFILES_DIRS) for runserver and collectstatic.
     "django.contrib.staticfiles",
     "{{ cookiecutter.project_slug }}.staticmedia",
 {%- if cookiecutter.example_app == "yes" %}
@@ -114,15 +111,13 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
-# Static files: the CSS, JavaScript and images that ship with the code. STATICFILES_DIRS:
-# where *your* static files live (apps' static/ folders are found too). collectstatic copies
-# them all into STATIC_ROOT (set in production), a build output, never a place to edit files.
+# Static files: the CSS, JavaScript and images that ship with the code, in STATICFILES_DIRS
+# and apps' static/. collectstatic copies them into STATIC_ROOT (production), a build output.
 # https://docs.djangoproject.com/en/stable/howto/static-files/
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_URL = "/static/"
 
-# Media files: what users upload (FileField, ImageField). Public uploads are stored by the
-# "default" storage under MEDIA_ROOT and linked under MEDIA_URL, for anyone to read.
+# Media files: public uploads (FileField, ImageField), in MEDIA_ROOT, linked under MEDIA_URL.
 # https://docs.djangoproject.com/en/stable/topics/files/
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
