@@ -1,8 +1,6 @@
 """Content Security Policy: where pages may load scripts, styles, fonts and images from, built
-from STATIC_URL and MEDIA_URL so that it follows them; nothing inline (the templates have none).
-Sent by django-csp (MIDDLEWARE) on both supported lines: Django 5.2 has no CSP of its own; on
-6.x alone, Django's SECURE_CSP takes the same directives. https://django-csp.readthedocs.io/
-"""
+from STATIC_URL and MEDIA_URL; nothing inline. Sent by django-csp (MIDDLEWARE): Django 5.2 has
+no CSP of its own (6.x's SECURE_CSP would take the same directives). django-csp.readthedocs.io"""
 
 from csp.constants import NONE, SELF
 
