@@ -12,8 +12,7 @@ wsgi_app = "config.wsgi:application"
 
 # WEB_CONCURRENCY overrides the usual rule of thumb: two workers per core, plus one.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-# The web server in front buffers slow clients, so a worker is never busy for long: one
-# that is stuck for this many seconds is replaced.
+# The web server in front buffers slow clients: a worker stuck this many seconds is replaced.
 timeout = 30
 # To stdout and stderr, which systemd's journal keeps: journalctl -u {{ cookiecutter.project_slug }}
 accesslog = "-"

@@ -106,9 +106,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
 USE_TZ = True
 
 # Static files: the CSS, JavaScript and images that ship with the code, in STATICFILES_DIRS
@@ -126,8 +124,7 @@ MEDIA_URL = "/media/"
 # Their url is the site's check (config/urls.py), which sends them to the readers it allows.
 PRIVATE_MEDIA_ROOT = BASE_DIR / "private"
 {%- if cookiecutter.web_server == "nginx" and cookiecutter.media_files == "local" %}
-# nginx's internal location for them (deploy/nginx/): the app answers X-Accel-Redirect with
-# a URL under it and nginx sends the file. No client can request that URL itself.
+# nginx's `internal` location for them (deploy/nginx/), for X-Accel-Redirect: no client reaches it.
 PRIVATE_MEDIA_INTERNAL_URL = "{{ cookiecutter.__private_internal_url }}"
 {%- endif %}
 

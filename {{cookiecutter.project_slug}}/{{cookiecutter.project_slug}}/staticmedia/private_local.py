@@ -1,16 +1,20 @@
-{%- if cookiecutter.web_server == "nginx" -%}
-"""A private file from local disk, once private.py let its reader through: nginx sends the bytes
-(X-Accel-Redirect, a URL under its `internal` location for PRIVATE_MEDIA_ROOT, deploy/nginx/);
-under runserver (DEBUG on), Django does. Not django-sendfile2 (0.7.2): its filename* carries
-backslash escapes (a quote is saved as a backslash and a quote), and it marks .gz files
-Content-Encoding: gzip, so browsers unpack them."""
-{%- else -%}
-"""A private file from local disk, once private.py let its reader through: Apache sends the bytes
-(X-Sendfile, the file's path; mod_xsendfile sends only from PRIVATE_MEDIA_ROOT, deploy/apache/);
-under runserver (DEBUG on), Django does. Not django-sendfile2 (0.7.2): its filename* carries
-backslash escapes (a quote is saved as a backslash and a quote), .gz files get
-Content-Encoding: gzip, X-Sendfile paths go as latin-1."""
+"""Sending a private file from local disk, once private.py has let its reader through.
+{% if cookiecutter.web_server == "nginx" %}
+nginx sends the bytes: the app answers with X-Accel-Redirect, a URL under nginx's `internal`
+location for PRIVATE_MEDIA_ROOT (deploy/nginx/), and no body. Under runserver (DEBUG on),
+Django sends them itself.
+
+Not django-sendfile2 (0.7.2): its filename* carries backslash escapes (a quote is saved as a
+backslash and a quote), and it marks .gz files Content-Encoding: gzip, so browsers unpack them.
+{%- else %}
+Apache sends the bytes: the app answers with X-Sendfile, the file's path, and no body, and
+mod_xsendfile sends it from PRIVATE_MEDIA_ROOT only (deploy/apache/). Under runserver (DEBUG
+on), Django sends them itself.
+
+Not django-sendfile2 (0.7.2): its filename* carries backslash escapes (a quote is saved as a
+backslash and a quote), .gz files get Content-Encoding: gzip, X-Sendfile paths go as latin-1.
 {%- endif %}
+"""
 
 import mimetypes
 {%- if cookiecutter.web_server == "nginx" %}
@@ -23,7 +27,7 @@ from django.utils.http import content_disposition_header
 
 
 def private_file_response(file, filename):
-    """`file` of STORAGES["private"], as a download named `filename`, to a checked reader only."""
+    """`file` of STORAGES["private"] as a download named `filename`, kept by no shared cache."""
     if settings.DEBUG:
         response = FileResponse(file.open("rb"), as_attachment=True, filename=filename)
     else:
