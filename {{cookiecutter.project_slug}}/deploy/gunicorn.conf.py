@@ -8,7 +8,7 @@ import os
 wsgi_app = "config.wsgi:application"
 
 # No `bind`: systemd opens the socket (deploy/systemd/) and hands it to gunicorn, so a restart
-# drops no connection. Without systemd: --bind unix:/run/{{ cookiecutter.project_slug }}.sock
+# drops no connection. Without systemd, add --bind unix:/run/{{ cookiecutter.project_slug }}.sock
 
 # WEB_CONCURRENCY overrides the usual rule of thumb: two workers per core, plus one.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
