@@ -17,6 +17,5 @@ urlpatterns = [
     path("private-files/<path:name>", private_file, name="private_file"),
 ]
 
-# runserver serves uploads from MEDIA_ROOT while DEBUG is on. With DEBUG off static() adds
-# nothing: {% if cookiecutter.media_files == "s3" %}the bucket{% else %}the web server{% endif %} serves them, never Django.
+# Uploads under runserver; with DEBUG off static() adds nothing: {% if cookiecutter.media_files == "s3" %}the bucket{% else %}the web server{% endif %} serves them.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,24 +1,18 @@
-"""gunicorn's settings in production: deploy/systemd/{{ cookiecutter.project_slug }}.service runs
-`gunicorn --config deploy/gunicorn.conf.py` from the project folder.
-
-https://docs.gunicorn.org/en/stable/settings.html
-"""
+"""gunicorn's settings in production, read by the service in deploy/systemd/.
+https://docs.gunicorn.org/en/stable/settings.html"""
 
 import multiprocessing
 import os
 
-# The app. config/wsgi.py uses the production settings unless DJANGO_SETTINGS_MODULE says
-# otherwise.
+# config/wsgi.py uses the production settings unless DJANGO_SETTINGS_MODULE says otherwise.
 wsgi_app = "config.wsgi:application"
 
-# No `bind`: systemd opens the socket (deploy/systemd/{{ cookiecutter.project_slug }}.socket) and
-# hands it to gunicorn, so a restart drops no connection. Without systemd, add
-# `--bind unix:/run/{{ cookiecutter.project_slug }}.sock` to the command line.
+# No `bind`: systemd opens the socket (deploy/systemd/) and hands it to gunicorn, so a restart
+# drops no connection. Without systemd, add --bind unix:/run/{{ cookiecutter.project_slug }}.sock
 
 # WEB_CONCURRENCY overrides the usual rule of thumb: two workers per core, plus one.
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
-# The web server in front buffers slow clients, so a worker is never busy for long: one
-# that is stuck for this many seconds is replaced.
+# The web server in front buffers slow clients: a worker stuck this many seconds is replaced.
 timeout = 30
 # To stdout and stderr, which systemd's journal keeps: journalctl -u {{ cookiecutter.project_slug }}
 accesslog = "-"

@@ -1,6 +1,5 @@
-"""Settings shared by every environment; dev.py, prod.py and test.py start from these.
-https://docs.djangoproject.com/en/stable/ref/settings/
-"""
+"""Settings shared by dev.py, prod.py and test.py.
+https://docs.djangoproject.com/en/stable/ref/settings/"""
 
 from pathlib import Path
 
@@ -12,9 +11,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 class _Env(environ.Env):
-    """django-environ, which names a missing variable, with two rules it lacks: a blank one
-    counts as unset, as .env.example's blank lines mean (django-environ would read a blank
-    path as "."), and a malformed one is named (int("10MB") alone names no variable)."""
+    """django-environ, plus: a blank variable is unset, as in .env.example (not a path ".");
+    a malformed one is named (int("10MB") alone names no variable)."""
 
     def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
         if self.ENVIRON.get(var) == "":
@@ -115,9 +113,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
-USE_I18N = True
 USE_TZ = True
 
 # Static files: the CSS, JavaScript and images that ship with the code. STATICFILES_DIRS:
@@ -137,8 +133,7 @@ MEDIA_URL = "/media/"
 # Their url is the site's check (config/urls.py), which sends them to the readers it allows.
 PRIVATE_MEDIA_ROOT = BASE_DIR / "private"
 {%- if cookiecutter.web_server == "nginx" and cookiecutter.media_files == "local" %}
-# nginx's internal location for them (deploy/nginx/): the app answers X-Accel-Redirect with
-# a URL under it and nginx sends the file. No client can request that URL itself.
+# nginx's `internal` location for them (deploy/nginx/), for X-Accel-Redirect: no client reaches it.
 PRIVATE_MEDIA_INTERNAL_URL = "{{ cookiecutter.__private_internal_url }}"
 {%- endif %}
 

@@ -1,10 +1,7 @@
 """Content Security Policy: where pages may load scripts, styles, fonts and images from, built
-from STATIC_URL and MEDIA_URL so that it follows them; nothing inline (the templates have none).
-Sent by django-csp (MIDDLEWARE) on both supported lines, not Django 6's own SECURE_CSP: 5.2
-has none, and one mechanism means one policy, one report-only switch and one set of checks
-for both. Once 5.2 is dropped, SECURE_CSP takes the same directives.
-https://django-csp.readthedocs.io/
-"""
+from STATIC_URL and MEDIA_URL; nothing inline. Sent by django-csp (MIDDLEWARE) on both lines,
+not Django 6's SECURE_CSP: 5.2 has none, and one mechanism is one policy, one report-only
+switch and one set of checks. https://django-csp.readthedocs.io/"""
 
 from csp.constants import NONE, SELF
 

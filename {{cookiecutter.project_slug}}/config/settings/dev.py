@@ -17,7 +17,5 @@ if not _key_file.exists():
 SECRET_KEY = env("DJANGO_SECRET_KEY", default=None) or _key_file.read_text()
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
 
-# runserver serves static files from where they live, and uploads through config/urls.py.
-
 # The Content Security Policy (csp.py): here every file comes from this site itself.
 CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policies(STATIC_URL, MEDIA_URL)

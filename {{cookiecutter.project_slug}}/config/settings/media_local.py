@@ -1,7 +1,6 @@
-"""Media files in production: uploads on local disk. The web server (deploy/) serves MEDIA_ROOT
-at MEDIA_URL; no URL reaches PRIVATE_MEDIA_ROOT: a private file's link leads to the site, which
-checks who asks, then has the web server send it. Both folders are user data: keep them outside
-the code checkout, and back them up."""
+"""Media files in production: uploads on local disk, served by the web server (deploy/) from
+MEDIA_ROOT; PRIVATE_MEDIA_ROOT only through the site's check (config/urls.py). Both folders are
+user data: keep them outside the code checkout, and back them up."""
 
 from .base import env
 

@@ -9,7 +9,6 @@ from botocore.config import Config
 from .base import env
 
 AWS_S3_REGION_NAME = env("DJANGO_S3_REGION", default="us-east-1")
-# For MinIO, Cloudflare R2, DigitalOcean Spaces, ...: their https:// endpoint.
 AWS_S3_ENDPOINT_URL = env("DJANGO_S3_ENDPOINT_URL", default=None)
 # With a client config, django-storages ignores its AWS_S3_ADDRESSING_STYLE and
 # AWS_S3_SIGNATURE_VERSION settings: both are set here.

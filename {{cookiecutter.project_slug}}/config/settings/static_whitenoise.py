@@ -1,9 +1,6 @@
-"""Static files in production: collected into STATIC_ROOT, served by WhiteNoise from the app.
-
-Run `manage.py collectstatic` on every deploy. WhiteNoise (MIDDLEWARE, base.py) serves files
-with hashed names (site.3f2a1b.css), cached for good, and their .gz/.br copies.
-https://whitenoise.readthedocs.io/en/stable/django.html
-"""
+"""Static files in production: collected into STATIC_ROOT by `manage.py collectstatic` on every
+deploy, served by WhiteNoise (MIDDLEWARE) with hashed names, cached for good, and .gz/.br copies.
+https://whitenoise.readthedocs.io/en/stable/django.html"""
 
 from .base import BASE_DIR, env
 from .media_{{ cookiecutter.media_files }} import STORAGES

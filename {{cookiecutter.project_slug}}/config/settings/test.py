@@ -17,5 +17,4 @@ PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="private-test-"))
 _private = {**STORAGES["private"]["OPTIONS"], "location": PRIVATE_MEDIA_ROOT}
 STORAGES = {**STORAGES, "private": {**STORAGES["private"], "OPTIONS": _private}}
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="static-test-"))
-# The Content Security Policy, as development has it (csp.py).
 CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policies(STATIC_URL, MEDIA_URL)

@@ -162,17 +162,13 @@ def csp_directives():
     return policy.get("DIRECTIVES", {})
 
 
-def _origin(url):
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.netloc else "'self'"
-
-
 @register(Tags.staticfiles)
 def check_policy_allows_static_and_media(app_configs, **kwargs):
     found, warnings = csp_directives(), []
     for setting, names in [("STATIC_URL", ["script-src", "style-src", "font-src", "img-src"]),
                            ("MEDIA_URL", ["img-src"])]:  # fmt: skip
-        url, origin = getattr(settings, setting), _origin(getattr(settings, setting))
+        url = getattr(settings, setting)
+        origin = urlsplit(url)._replace(path="", query="", fragment="").geturl() or "'self'"
         missing = [name for name in names if found and not any(
             source == origin or source.endswith("/") and url.startswith(source)
             for source in map(str, found.get(name) or found.get("default-src") or []))]  # fmt: skip

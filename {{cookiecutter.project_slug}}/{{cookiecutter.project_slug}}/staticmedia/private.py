@@ -1,8 +1,7 @@
-"""Private uploads, sent after the site checked who asks. A `models.FileField(storage=
-private_storage)` file's `url` leads to private_file() (/private-files/<name>): a reader gets
-it if a row holding the name allows (its model's `can_download(user)`, else staff who may view
-the model); a name no row holds is refused alike. The download is named by the row's
-`<field>_name`, else the stored name; private_{{ cookiecutter.media_files }}.py sends the bytes."""
+"""Private uploads: a `FileField(storage=private_storage)` file's url leads to private_file(),
+which sends it if a row holding the name allows the reader (its model's `can_download(user)`,
+else staff who may view the model), named by the row's `<field>_name`, else the stored name;
+private_{{ cookiecutter.media_files }}.py sends the bytes."""
 
 from pathlib import PurePath
 

@@ -35,8 +35,7 @@ from django.utils.http import content_disposition_header
 
 
 def private_file_response(file, filename):
-    """Send `file`, a file of STORAGES["private"], to a reader the caller has checked, as a
-    download named `filename`, for this reader only: no shared cache keeps it."""
+    """`file` of STORAGES["private"] as a download named `filename`, kept by no shared cache."""
     if settings.DEBUG:
         response = FileResponse(file.open("rb"), as_attachment=True, filename=filename)
     else:

@@ -1,9 +1,6 @@
-"""Private uploads in the bucket: the storage, whose links are the site's check, and the
-redirect that check answers a reader with, to a link signed for a minute.
-
-The bucket sends the bytes, with the download's headers that the signed link asks for. With
-local disk (development, tests), the app sends them itself.
-"""
+"""Private uploads in the bucket: the storage, whose links are the site's check, and that check's
+answer, a redirect to a link signed for a minute: the bucket sends the bytes, with the download's
+headers the link asks for. On local disk (development, tests) the app sends them itself."""
 
 import mimetypes
 
@@ -33,8 +30,7 @@ class PrivateS3Storage(UploadS3Storage):
 
 
 def private_file_response(file, filename):
-    """Send `file`, a file of STORAGES["private"], to a reader the caller has checked, as a
-    download named `filename`."""
+    """`file` of STORAGES["private"], as a download named `filename`, to a checked reader."""
     if isinstance(file.storage, PrivateS3Storage):
         response = HttpResponseRedirect(file.storage.signed_url(file.name, filename))
     else:  # local disk, in development and tests

@@ -10,16 +10,13 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 from storages.backends.s3 import S3Storage
 
-REFUSED = {409, 412}
-
 
 def _if_none_match(params, **kwargs):
     params["IfNoneMatch"] = "*"
 
 
 class UploadS3Storage(S3Storage):
-    """S3Storage whose writes never replace an object. With random_suffix, for services that
-    ignore If-None-Match, every name gets a suffix, so that no two uploads share one."""
+    """With random_suffix (for services that ignore If-None-Match), every name gets a suffix."""
 
     # One PutObject for anything up to S3's 5 GB limit: SeaweedFS 4.48 let two racing
     # CompleteMultipartUploads with If-None-Match both succeed.
@@ -47,7 +44,7 @@ class UploadS3Storage(S3Storage):
         try:
             return super().save(name, content, max_length)
         except ClientError as error:
-            if error.response["ResponseMetadata"]["HTTPStatusCode"] not in REFUSED:
+            if error.response["ResponseMetadata"]["HTTPStatusCode"] not in (409, 412):
                 raise
         # Another upload took the name between the check and the write.
         return super().save(self._with_random_suffix(name), content, max_length)

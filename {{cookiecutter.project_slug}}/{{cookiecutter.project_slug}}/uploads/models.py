@@ -5,8 +5,7 @@ from {{ cookiecutter.project_slug }}.staticmedia.private import private_storage
 
 
 class Upload(models.Model):
-    """A public image, and optionally a private attachment only its uploader may download.
-    The database keeps only each file's name inside its storage."""
+    """A public image, and optionally a private attachment only its uploader may download."""
 
     title = models.CharField(max_length=200)
     # A sub-folder of the storage ({% if cookiecutter.media_files == "s3" %}the bucket's media/ prefix{% else %}MEDIA_ROOT{% endif %}), not a setting.
@@ -28,6 +27,5 @@ class Upload(models.Model):
         return self.title
 
     def can_download(self, user):
-        """Who may read the private attachment: its uploader, and staff. The one place
-        this is decided; the attachment's url, the site's check, asks it on every request."""
+        """Who may read the private attachment (the one place this is decided)."""
         return user.is_authenticated and (user.is_staff or user.pk == self.owner_id)

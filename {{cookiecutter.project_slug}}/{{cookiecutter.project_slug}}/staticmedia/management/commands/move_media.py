@@ -18,16 +18,7 @@ from django.template.defaultfilters import filesizeformat as size
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-from ...bucket import (
-    BucketError,
-    error_code,
-    etags,
-    key,
-    md5,
-    patient,
-    prefix,
-    write_parameters,
-)
+from ...bucket import BucketError, error_code, etags, key, md5, patient, prefix, write_parameters
 
 # Where uploads were kept on local disk, by default.
 SOURCES = {
