@@ -97,7 +97,8 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         The manifest stays plain, for people and tools that read it."""
         params = write_parameters(self, name) | extra
         text = params["ContentType"] in self.gzip_content_types
-        if self.gzip and text and name != self.manifest_name:
+        # Not a file that is compressed already (site.css.gz has its ContentEncoding).
+        if self.gzip and text and "ContentEncoding" not in params and name != self.manifest_name:
             data, params["ContentEncoding"] = gzip.compress(data, mtime=0), "gzip"
         digest = md5(data).hexdigest()
         if self._held.get(name) != digest:
