@@ -317,6 +317,19 @@ def test_an_unchanged_rerun_uploads_nothing(collected, s3_server):
     assert "0 static files copied" in result.stdout
 
 
+def test_an_unchanged_rerun_puts_back_a_file_deleted_from_the_bucket(collected, s3_server):
+    """The sources did not change (the manifest's fingerprint says so), but one of their
+    objects is gone (deleted by hand, a lifecycle rule): it is uploaded again."""
+    bucket, client = bucket_of(collected), s3_server.client()
+    client.delete_object(Bucket=bucket, Key="static/js/site.js")  # the unhashed original
+
+    collected.collectstatic()
+
+    stored = client.get_object(Bucket=bucket, Key="static/js/site.js")
+    body = gzip.decompress(stored["Body"].read())
+    assert body == (collected.path / "static/js/site.js").read_bytes()
+
+
 def test_a_changed_file_is_uploaded_and_the_manifest_written_last(collected, s3_server):
     bucket = bucket_of(collected)
     old_manifest, before = manifest(s3_server, bucket), objects(s3_server, bucket)

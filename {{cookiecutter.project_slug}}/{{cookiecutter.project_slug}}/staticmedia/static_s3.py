@@ -91,7 +91,7 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         return name
 
     def _upload(self, name, data, extra):
-        """Uploads `data` unless the bucket holds these bytes under `name`; their MD5. Text is
+        """Uploads `data` unless the bucket holds these bytes under `name`. Text is
         stored gzipped, by the storage's `gzip` options as its own save() would: a bucket
         cannot compress per request. mtime=0: the same file, the same bytes, no re-upload.
         The manifest stays plain, for people and tools that read it."""
@@ -104,7 +104,6 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         if self._held.get(name) != digest:
             self._held[name] = digest
             self._uploads.add(name, key(self, name), data, params)
-        return digest
 
     def _wait_for_uploads(self):
         failed, count = self._uploads.wait()
@@ -126,19 +125,22 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         """The originals that changed; the hashed copies and manifest, unless no source did."""
         if dry_run:
             return
-        self._sources, digests = paths, {}
+        self._sources, sources = paths, {}
         try:
             for name, (storage, path) in paths.items():  # get_modified_time() left them to us
                 with storage.open(path) as file:
-                    name, data = clean_name(name), file.read()
-                digests[name] = self._upload(name, data, REVALIDATE)
-            sources = [django.get_version(), settings.STATIC_URL, sorted(digests.items())]
-            self._fingerprint = md5(json.dumps(sources).encode()).hexdigest()
+                    sources[clean_name(name)] = file.read()
+            # Of the sources as read, not as stored: an unchanged run compresses nothing.
+            digests = sorted((name, md5(data).hexdigest()) for name, data in sources.items())
+            fingerprint = [django.get_version(), settings.STATIC_URL, digests]
+            self._fingerprint = md5(json.dumps(fingerprint).encode()).hexdigest()
             if self._fingerprint == self._manifest_sources and all(
                 hashed in self._held for hashed in self.hashed_files.values()
             ):
-                self._wait_for_uploads()  # the manifest and its files are up to date
-                return
+                self._wait_for_uploads()  # of files collectstatic found missing
+                return  # the manifest and its files are up to date
+            for name, data in sources.items():
+                self._upload(name, data, REVALIDATE)
             yield from super().post_process(paths, dry_run=dry_run, **options)
         finally:
             self._sources = None
