@@ -4,7 +4,7 @@ not counted), asked with curl (tests/support/compression.py) three ways: Accept-
 "br, gzip" (what browsers send), "gzip" only, and none. Each mode is a generated project
 deployed as in production: the site it ships on a private nginx, Apache or Caddy (HTTPS,
 HTTP/2), gunicorn on its socket; or gunicorn alone (HTTPS, as a platform's router), with
-static files from WhiteNoise or from an S3 bucket (SeaweedFS on 127.0.0.1, plain HTTP).
+static files from WhiteNoise or from an S3 bucket (SeaweedFS on 127.0.0.1, over HTTPS).
 
 Figures only: nothing here is asserted (tests/test_compression.py proves the encodings).
 
@@ -12,7 +12,7 @@ Figures only: nothing here is asserted (tests/test_compression.py proves the enc
 """
 
 import tempfile
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -49,33 +49,39 @@ def page_bytes(base, path, accept, cacert):
     return len(page.raw), static
 
 
-def measure(combo, tmp, cert, s3):
+@contextmanager
+def deployed(combo, tmp, cert, s3):
+    """A generated project for `combo`, deployed as in production; yields its HTTPS URL."""
     answers = {**DEFAULTS, **combo, "example_app": "no"}
     project = Project(render(tempfile.mkdtemp(dir=tmp), **answers), answers, venvs.NEWEST)
-    figures = {}
     with ExitStack() as stack:
         if combo["web_server"] == "none":
             project.prod_env.update(s3.env(s3.new_bucket()))
             project.deploy()
-            url = stack.enter_context(gunicorn(project, tls=cert)).url
+            yield stack.enter_context(gunicorn(project, tls=cert)).url
         else:
             folder = Path(tempfile.mkdtemp(dir=tmp))
             deployment = stack.enter_context(new_deployment(folder, cert))
             site, env = deployment.install(project)
             stack.enter_context(web_server(combo["web_server"], site, deployment))
             stack.enter_context(gunicorn(project, socket=deployment.socket, **env))
-            url = deployment.url
-        for page, path in PAGES.items():
-            for name, accept in ENCODINGS.items():
-                figures[page, name] = page_bytes(url, path, accept, cert.cert)
-    return figures
+            yield deployment.url
+
+
+def measure(combo, tmp, cert, s3):
+    with deployed(combo, tmp, cert, s3) as url:
+        return {
+            (page, name): page_bytes(url, path, accept, cert.cert)
+            for page, path in PAGES.items()
+            for name, accept in ENCODINGS.items()
+        }
 
 
 def main():
     with tempfile.TemporaryDirectory(prefix="bench-bytes-") as tmp:
         tmp = Path(tmp)
         cert = make_certificate(tmp)
-        with seaweedfs(tmp / "s3") as s3:
+        with seaweedfs(tmp / "s3", tls=cert) as s3:
             results = {mode: measure(combo, tmp, cert, s3) for mode, combo in MODES.items()}
     python, django = venvs.LINES[venvs.NEWEST]
     print(f"Bytes as sent (page + static files), Python {python}, {django}; 127.0.0.1")

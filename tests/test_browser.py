@@ -191,8 +191,8 @@ def test_gunicorn_with_uploads_in_s3(
 ):
     """A platform runs the app (web_server=none): static files from WhiteNoise or the bucket,
     public uploads as plain links to the bucket, private ones behind a redirect to a signed
-    link (a real S3 server, SeaweedFS). On both Django lines: with the mod_wsgi test (Django
-    5.2, static files from Apache), each static backend is seen on both."""
+    link (a real S3 server, SeaweedFS). On both Django lines: with the mod_wsgi tests
+    (static files from Apache), each static backend is seen on both."""
     project = make_project(
         web_server="none", static_files=static_files, media_files="s3", line=line
     )
@@ -297,9 +297,10 @@ def test_behind_a_web_server(make_project, deployment, open_browser, combo, line
     assert (image, attachment) == ((False, False) if in_s3["media"] else (True, True))
 
 
-def test_apache_with_the_app_in_mod_wsgi(make_project, deployment, open_browser):
+@pytest.mark.parametrize("line", venvs.MOD_WSGI_LINES)
+def test_apache_with_the_app_in_mod_wsgi(make_project, deployment, open_browser, line):
     """Apache's second variant, the app in mod_wsgi daemons (see prepare_mod_wsgi_app)."""
-    app = prepare_mod_wsgi_app(make_project, deployment, DEFAULT_MAX_UPLOAD_SIZE)
+    app = prepare_mod_wsgi_app(make_project, deployment, line, DEFAULT_MAX_UPLOAD_SIZE)
     url = deployment.url
     add_users(app.project, staff=["carol"], **app.env)
 

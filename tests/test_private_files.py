@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
+from tests.support import venvs
 from tests.support.app_servers import gunicorn
 from tests.support.browsing import PDF, PDF_DISPOSITION, PDF_NAME, Visitor, png_bytes, raw_get
 from tests.support.deployment import prepare_mod_wsgi_app
@@ -133,10 +134,11 @@ def test_private_files_reach_only_their_readers(make_project, deployment, varian
             assert status >= 400 and PDF[:40] not in body, (path, status)
 
 
+@pytest.mark.parametrize("line", venvs.MOD_WSGI_LINES)
 def test_private_files_with_apache_running_the_app_in_mod_wsgi(
-    make_project, deployment, monkeypatch
+    make_project, deployment, monkeypatch, line
 ):
-    app = prepare_mod_wsgi_app(make_project, deployment)
+    app = prepare_mod_wsgi_app(make_project, deployment, line)
     add_readers(app.project, **app.env)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(deployment.certificate.cert))
 

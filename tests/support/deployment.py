@@ -181,12 +181,12 @@ class ModWsgiApp:
     env: dict
 
 
-def prepare_mod_wsgi_app(make_project, deployment, max_upload_size=MAX_UPLOAD_SIZE):
-    """Apache's second variant (the site's mod_wsgi switch on): no gunicorn, the
-    app in mod_wsgi's daemons as nobody, from a venv of the Python that Debian's
-    libapache2-mod-wsgi-py3 embeds (3.11). Migrated and collected; returns the site to run."""
+def prepare_mod_wsgi_app(make_project, deployment, line, max_upload_size=MAX_UPLOAD_SIZE):
+    """Apache's second variant (the site's mod_wsgi switch on): no gunicorn, the app in
+    mod_wsgi's daemons as nobody, from the venv of `line`, one of venvs.MOD_WSGI_LINES
+    (Debian's mod_wsgi, or one built from PyPI). Migrated and collected; returns the site."""
     combo = {"web_server": "apache", "static_files": "web_server", "media_files": "local"}
-    built = make_project(combo, venvs.MOD_WSGI)
+    built = make_project(combo, line)
     # Where its user (nobody) can read the code and write the database and the uploads.
     project = Project(shutil.copytree(built.path, deployment.root / "app"), built.combo, built.line)
     database = deployment.root / "db"
@@ -199,7 +199,7 @@ def prepare_mod_wsgi_app(make_project, deployment, max_upload_size=MAX_UPLOAD_SI
     for folder in (database, deployment.media_root, deployment.private_media_root):
         for path in (folder, *folder.rglob("*")):
             shutil.chown(path, "nobody", "nogroup")
-    venv = venvs.python(venvs.MOD_WSGI).parent.parent
+    venv = venvs.python(line).parent.parent
     site = deployment.edit_site(project, max_upload_size, mod_wsgi=(venv, "nobody:nogroup"))
     return ModWsgiApp(project, site, env)
 

@@ -37,12 +37,14 @@ WEED = Path(sys.executable).parent / "weed"
 @dataclass
 class S3Server:
     endpoint: str
+    ca_bundle: str | None = None  # what to trust over HTTPS (a certificate made for the run)
     _pool: itertools.count = field(default_factory=itertools.count)
 
     def client(self, access_key=ACCESS_KEY, secret_key=SECRET_KEY):
         return boto3.client(
             "s3",
             endpoint_url=self.endpoint,
+            verify=self.ca_bundle,
             aws_access_key_id=access_key,
             aws_secret_access_key=secret_key,
             region_name="us-east-1",
@@ -69,7 +71,7 @@ class S3Server:
             "DJANGO_S3_ENDPOINT_URL": self.endpoint,
             "AWS_ACCESS_KEY_ID": ACCESS_KEY,
             "AWS_SECRET_ACCESS_KEY": SECRET_KEY,
-        }
+        } | ({"AWS_CA_BUNDLE": self.ca_bundle} if self.ca_bundle else {})
 
     def keys(self, bucket, prefix=""):
         paginator = self.client().get_paginator("list_objects_v2")
@@ -119,8 +121,9 @@ def identities(anonymous=True):
 
 
 @contextlib.contextmanager
-def seaweedfs(root, anonymous=True):
-    """A SeaweedFS server with its data and logs in `root`, stopped when the block ends."""
+def seaweedfs(root, anonymous=True, tls=None):
+    """A SeaweedFS server with its data and logs in `root`, stopped when the block ends. With
+    `tls` (a Certificate), its S3 API answers over HTTPS only, as buckets do in production."""
     (root / "data").mkdir(parents=True)
     (root / "s3.json").write_text(json.dumps(identities(anonymous)))
     ports = [free_port(also_free_offset=10000) for _ in range(4)]
@@ -135,8 +138,11 @@ def seaweedfs(root, anonymous=True):
         # Their fixed default ports would collide between test workers; nothing uses them.
         "-s3.port.iceberg=0", "-s3.port.lance=0",
     ]  # fmt: skip
+    if tls:
+        command += [f"-s3.cert.file={tls.cert}", f"-s3.key.file={tls.key}"]
     # SeaweedFS takes over 10 s to stop on SIGTERM: kill it at once, its data is throwaway.
     with running(command, port=s3, log_path=root / "weed.log", timeout=60, grace=0):
-        server = S3Server(f"http://127.0.0.1:{s3}")
-        requests.get(server.endpoint, timeout=10)
+        scheme, ca_bundle = ("https", str(tls.cert)) if tls else ("http", None)
+        server = S3Server(f"{scheme}://127.0.0.1:{s3}", ca_bundle)
+        requests.get(server.endpoint, timeout=10, verify=ca_bundle or True)
         yield server

@@ -30,14 +30,19 @@ VENVS = REPO / ".cache" / "venvs"
 LINES = {
     "django5.2-py3.11": ("3.11", "django>=5.2,<6"),
     "django6.1-py3.12": ("3.12", "django>=6.1,<6.2"),
-    # The Python that Debian's libapache2-mod-wsgi-py3 embeds (3.11 on Debian 12): Apache's
-    # mod_wsgi can only run the app from a venv made with it.
+    # Apache's mod_wsgi can only run the app from a venv of the Python it embeds. Debian's
+    # libapache2-mod-wsgi-py3 embeds Debian's (3.11 on Debian 12)...
     "django5.2-debian-py3.11": ("mod_wsgi", "django>=5.2,<6"),
+    # ...so for Django 6 mod_wsgi is built from PyPI into a venv of 3.12 (see pypi_mod_wsgi).
+    "django6.1-modwsgi-py3.12": ("3.12", "django>=6.1,<6.2"),
 }
 NEWEST = "django6.1-py3.12"
 OLDEST = "django5.2-py3.11"
 MOD_WSGI = "django5.2-debian-py3.11"
+PYPI_MOD_WSGI = "django6.1-modwsgi-py3.12"
+MOD_WSGI_LINES = [MOD_WSGI, PYPI_MOD_WSGI]
 MOD_WSGI_MODULE = Path("/usr/lib/apache2/modules/mod_wsgi.so")
+APXS = Path("/usr/bin/apxs")
 TOOLING_VERSIONS = ("3.11", "3.12", "3.13")
 
 # Between them these two projects use every optional dependency.
@@ -139,9 +144,30 @@ def mod_wsgi_python():
     return executable, None
 
 
+def pypi_mod_wsgi(version):
+    """A Python `version` for mod_wsgi from PyPI (built with Apache's apxs): a copy under
+    .cache of the one found, as the daemons' user (nobody) cannot read pyenv's in /root."""
+    if not APXS.exists() or not shutil.which("gcc"):
+        return None, f"cannot build mod_wsgi: no {APXS} or gcc (Debian: apache2-dev, gcc)"
+    executable, reason = find_python(version)
+    if executable is None:
+        return None, reason
+    where = [executable, "-c", "import sys; print(sys.base_prefix)"]
+    prefix = Path(subprocess.run(where, capture_output=True, text=True, check=True).stdout.strip())
+    copy = REPO / ".cache" / "pythons" / prefix.name
+    if not copy.exists():
+        partial = copy.with_name(copy.name + ".partial")
+        shutil.rmtree(partial, ignore_errors=True)
+        shutil.copytree(prefix, partial, symlinks=True, ignore=shutil.ignore_patterns("test"))
+        partial.rename(copy)
+    return copy / "bin" / f"python{version}", None
+
+
 def interpreter(line):
     version = LINES[line][0]
-    return mod_wsgi_python() if version == "mod_wsgi" else find_python(version)
+    if version == "mod_wsgi":
+        return mod_wsgi_python()
+    return pypi_mod_wsgi(version) if line == PYPI_MOD_WSGI else find_python(version)
 
 
 def missing_file(line):
@@ -195,14 +221,15 @@ def ensure(line, base, requirements):
         ).stdout.strip()  # fmt: skip
     else:
         version = "system"  # Debian's: patch releases upgrade the venv in place
-    wanted = "\n".join([version, django, *requirements])
+    extra = ["mod_wsgi"] if line == PYPI_MOD_WSGI else []
+    wanted = "\n".join([version, django, *requirements, *extra])
     if stamp_file(line).exists() and stamp_file(line).read_text() == wanted:
         return
     stamp_file(line).unlink(missing_ok=True)
     subprocess.run([base, "-m", "venv", "--clear", VENVS / line], check=True)
     subprocess.run(
         [python_unchecked(line), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-         *requirements, django],
+         *requirements, *extra, django],
         check=True,
     )  # fmt: skip
     stamp_file(line).write_text(wanted)

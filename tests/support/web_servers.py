@@ -70,9 +70,13 @@ http {{
 def apache_main_config(site, prefix, ports, shared=None):
     """Debian's apache2.conf in miniature: modules, mime types, `/` denied, the site included."""
     load = list(APACHE_LOAD)
-    mod_wsgi = re.search(r"(?m)^Define \w+_MOD_WSGI$", Path(site).read_text())
+    text = Path(site).read_text()
+    mod_wsgi = re.search(r"(?m)^Define \w+_MOD_WSGI$", text)
     if mod_wsgi:
-        load.append(("wsgi_module", "mod_wsgi.so"))
+        # The venv's own mod_wsgi (pip install mod_wsgi) if it has one, else Debian's.
+        venv = Path(re.search(r"python-home=(\S+)", text).group(1))
+        built = sorted(venv.glob("lib/python3.*/site-packages/mod_wsgi/server/mod_wsgi*.so"))
+        load.append(("wsgi_module", built[0] if built else "mod_wsgi.so"))
     modules = "\n".join(f"LoadModule {name} {APACHE_MODULES / file}" for name, file in load)
     if mod_wsgi:
         # Where Apache puts the daemons' sockets: a folder their user (nobody) can reach.
