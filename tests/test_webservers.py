@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pytest
 import requests
 
+from tests.support import venvs
 from tests.support.app_servers import gunicorn
 from tests.support.browsing import image_urls, png_bytes, raw_get, upload_image
 from tests.support.deployment import (
@@ -447,11 +448,12 @@ def test_the_web_server_logs_no_emergency(site):
     assert "[emerg]" not in site.error_log
 
 
-def test_apache_runs_the_app_in_mod_wsgi_daemon_mode(make_project, deployment, monkeypatch):
+@pytest.mark.parametrize("line", venvs.MOD_WSGI_LINES)
+def test_apache_runs_the_app_in_mod_wsgi_daemon_mode(make_project, deployment, monkeypatch, line):
     """The second Apache variant, the site's mod_wsgi switch on: no gunicorn; the app runs in
-    mod_wsgi's daemon processes, from a venv made with the Python that Debian's
-    libapache2-mod-wsgi-py3 embeds (3.11), as an unprivileged user."""
-    app = prepare_mod_wsgi_app(make_project, deployment)
+    mod_wsgi's daemon processes, as an unprivileged user, from a venv made with the Python
+    that mod_wsgi embeds: Debian's libapache2-mod-wsgi-py3 (3.11), or one built from PyPI."""
+    app = prepare_mod_wsgi_app(make_project, deployment, line)
     project, site, env = app.project, app.site, app.env
     assert f"\nDefine {site.stem.upper()}_MOD_WSGI\n" in site.read_text()
     project.manage("check", "--deploy", "--fail-level", "WARNING", settings="prod", **env)
