@@ -2,12 +2,16 @@
 collectstatic's Brotli copy to a client that accepts br, gzip to a gzip-only one, and readable
 as it is to a client that sends no Accept-Encoding, always with Vary: Accept-Encoding; the
 pages themselves are compressed by the web server (by the app where there is none); nginx,
-Apache and Caddy speak HTTP/2; the favicon is there. Real nginx, Apache, Caddy and gunicorn
-(WhiteNoise) with the site each project ships, asked with curl (tests/support/compression.py).
+Apache and Caddy speak HTTP/2; the favicon is there; from an S3 bucket (which cannot choose)
+text files come as stored, gzipped, to every client. Real nginx, Apache, Caddy, gunicorn
+(WhiteNoise) and SeaweedFS over HTTPS, with the site each project ships, asked with curl
+(tests/support/compression.py) and opened in Chromium (no console error, no failed request).
 
 Each mode runs once (the module-scoped fixture `served`); each test checks one thing seen."""
 
+import gzip
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 import pytest
 
@@ -28,6 +32,7 @@ MODES = {
     "caddy-static": {"web_server": "caddy", "static_files": "web_server"},
     "caddy-whitenoise": {"web_server": "caddy", "static_files": "whitenoise"},
     "whitenoise-only": {"web_server": "none", "static_files": "whitenoise", "media_files": "s3"},
+    "s3-static": {"web_server": "none", "static_files": "s3", "media_files": "s3"},
 }
 
 
@@ -40,6 +45,8 @@ def modes(names):
 
 
 WEB_SERVERS = modes(name for name, combo in MODES.items() if combo["web_server"] != "none")
+# Where a server chooses the encoding per request; a bucket sends what it stores.
+CHOOSING = modes(name for name, combo in MODES.items() if combo["static_files"] != "s3")
 PAGES = ["/", "/admin/login/"]
 ENCODINGS = {"br": "br", "gzip": "gzip", "none": None}
 
@@ -73,9 +80,10 @@ def ask(served, base, cacert, browser):
     for path in PAGES:
         urls.update(static_urls(served.pages[path, "none"].decoded.decode()))
     for url in sorted(urls):
+        absolute = urljoin(base, url)  # from the bucket, static URLs are absolute
         for name, accept in ENCODINGS.items():
-            served.files[url, name] = fetch(f"{base}{url}", accept_encoding=accept, cacert=cacert)
-        served.http2[url] = fetch(f"{base}{url}", cacert=cacert, http2=True)
+            served.files[url, name] = fetch(absolute, accept_encoding=accept, cacert=cacert)
+        served.http2[url] = fetch(absolute, cacert=cacert, http2=True)
 
 
 @pytest.fixture(scope="module", params=modes(MODES))
@@ -85,6 +93,9 @@ def served(request, make_project, tls_certificate, tmp_path_factory, playwright)
         playwright, tmp_path_factory.mktemp("profile"), request.param, ignore_https_errors=True
     )
     project = make_project(combo)
+    if combo["static_files"] == "s3":
+        s3 = request.getfixturevalue("s3_server_https")
+        project.prod_env.update(s3.env(s3.new_bucket()))
     cacert = tls_certificate.cert
     if combo["web_server"] == "none":
         project.deploy()
@@ -128,6 +139,7 @@ def test_the_browser_logs_no_console_error_and_no_request_fails(served):
     assert served.problems == []
 
 
+@pytest.mark.parametrize("served", CHOOSING, indirect=True)
 def test_a_client_that_accepts_br_gets_the_brotli_copy(served):
     files = [url for url, name in served.files if name == "br"]
     with_copies = 0
@@ -144,6 +156,7 @@ def test_a_client_that_accepts_br_gets_the_brotli_copy(served):
     assert with_copies >= len([url for url in files if url.endswith((".css", ".js"))])
 
 
+@pytest.mark.parametrize("served", CHOOSING, indirect=True)
 def test_a_gzip_only_client_gets_the_gzip_copy(served):
     for url, name in served.files:
         if name != "gzip":
@@ -156,6 +169,7 @@ def test_a_gzip_only_client_gets_the_gzip_copy(served):
             assert answer.raw == gzipped, url
 
 
+@pytest.mark.parametrize("served", CHOOSING, indirect=True)
 def test_a_client_that_sends_no_accept_encoding_gets_the_file_as_it_is(served):
     for url, name in served.files:
         if name == "none":
@@ -165,6 +179,7 @@ def test_a_client_that_sends_no_accept_encoding_gets_the_file_as_it_is(served):
             assert answer.raw == collected(served, url)[0], url
 
 
+@pytest.mark.parametrize("served", CHOOSING, indirect=True)
 def test_every_compressible_file_says_it_varies_on_accept_encoding(served):
     for (url, name), answer in served.files.items():
         if collected(served, url)[1] is not None:
@@ -194,3 +209,20 @@ def test_the_web_server_speaks_http2(served):
     for url, answer in served.http2.items():
         assert answer.status == 200, url
         assert answer.protocol == "2", url
+
+
+@pytest.mark.parametrize("served", modes(["s3-static"]), indirect=True)
+def test_from_the_bucket_text_comes_gzipped_to_every_client_and_is_cached_for_a_year(served):
+    """What the README says: a bucket sends what it stores, gzip whatever the client asked
+    (every browser and HTTP library decodes it; curl only with --compressed)."""
+    texts = [url for url, name in served.files if name == "none" and url.endswith((".css", ".js"))]
+    assert texts, "the pages link to no CSS or JS file"
+    for url, name in served.files:
+        answer = served.files[url, name]
+        assert answer.status == 200, url
+        assert answer.headers["cache-control"] == "public, max-age=31536000, immutable", url
+        if url in texts:
+            assert answer.headers.get("content-encoding") == "gzip", (url, name)
+            assert answer.raw == served.files[url, "br"].raw, (url, name)  # the same bytes
+            decoded = gzip.decompress(answer.raw)
+            assert decoded == served.files[url, "br"].decoded and len(decoded) > len(answer.raw)
