@@ -15,6 +15,8 @@ after round, plain bytes (no compression); the median is printed with its ratio 
 HTTP, as they would behind a TLS-terminating proxy. The file is a 52 KB stylesheet added to
 each project's static/ before collectstatic; (d) serves it under its unhashed name, as
 development does.
+Then, in the same run, the bytes each mode moves for the home page and the admin login, with
+Brotli, gzip and no encoding (benchmarks/page_bytes.py, which also runs alone).
 Figures only: nothing here is asserted.
 
     .venv/bin/python -m benchmarks.static_serving [--duration 5] [--rounds 7]
@@ -31,6 +33,7 @@ import tempfile
 from contextlib import ExitStack
 from pathlib import Path
 
+from benchmarks import page_bytes
 from tests.support import venvs
 from tests.support.app_servers import gunicorn, runserver
 from tests.support.browsing import HTTPS_PROXY_HEADERS
@@ -176,6 +179,8 @@ def main():
         median = statistics.median(rates[name])
         rounds = " ".join(f"{rate:,.0f}" for rate in rates[name])
         print(f"{name:<42} {median:>9,.0f} {median / baseline:>7.3f}  {rounds}")
+    print()
+    page_bytes.main()
 
 
 if __name__ == "__main__":
