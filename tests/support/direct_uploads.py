@@ -42,7 +42,7 @@ class UploadForm:
         return requests.post(
             post["url"],
             data={**post["fields"], "Content-Type": content_type},
-            files={"file": ("file", content, content_type)},
+            files={"file": (f"{field}.bin", content, content_type)},
             timeout=60,
         )
 

@@ -24,7 +24,7 @@ class UploadForm({% if cookiecutter.media_files == "s3" %}DirectUploads, {% endi
     def clean(self):
         for name in ("image", "attachment"):
             file = self.cleaned_data.get(name)
-            # A file sent through the app (one sent to the bucket has its own limit there).
+            # Only a file that came through the app: this is that way's limit.
             if isinstance(file, UploadedFile) and file.size > settings.MAX_UPLOAD_SIZE:
                 self.add_error(
                     name, f"The file is {file.size} bytes; the limit is {settings.MAX_UPLOAD_SIZE}."

@@ -1,8 +1,10 @@
 """Set up the S3 buckets of STORAGES: anyone may read what is linked without a signature
-(statement "PublicRead"), the site's origins may GET and HEAD (CORS rule "site"){% if cookiecutter.media_files == "s3" %}, and
-POST forms' files to the bucket of private uploads, where those never submitted are deleted
-after a day (lifecycle rule "incoming"){% endif %}. Other statements and rules stay; a second run
-changes nothing."""
+(statement "PublicRead"), the site's origins may GET and HEAD (CORS rule "site").
+{%- if cookiecutter.media_files == "s3" %} They may
+also POST forms' files to the bucket of private uploads, where those never submitted are
+deleted after a day (lifecycle rule "incoming").
+{%- endif %}
+Other statements and rules stay; a second run changes nothing."""
 
 import json
 from collections import defaultdict
