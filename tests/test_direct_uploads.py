@@ -69,7 +69,8 @@ def small_site(project, s3_server, tls_certificate):
 
 def saved(s3, project):
     """Every upload's object under its final name."""
-    return s3.keys(project.bucket, "media/uploads/") + s3.keys(project.bucket, "private/attachments/")
+    return [key for start in ("media/uploads/", "private/attachments/")
+            for key in s3.keys(project.bucket, start)]  # fmt: skip
 
 
 def anonymous_get(s3, project, key):
@@ -109,9 +110,12 @@ def test_a_large_file_goes_from_the_browser_to_the_bucket(
     sha256 = write_random(film, BIG)
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tls_certificate.cert))
     port = int(s3_server.endpoint.rsplit(":", 1)[1])
-    with TcpProxy(port) as proxy, gunicorn(
-        project, tls=tls_certificate, DJANGO_S3_ENDPOINT_URL=proxy.url, **LOG_FORMAT
-    ) as app:
+    with (
+        TcpProxy(port) as proxy,
+        gunicorn(
+            project, tls=tls_certificate, DJANGO_S3_ENDPOINT_URL=proxy.url, **LOG_FORMAT
+        ) as app,
+    ):
         allow_origin(s3_server, project.bucket, app.url)
         browser = open_browser(ignore_https_errors=True)
         log_in_browser(browser, app.url, "alice")
@@ -159,15 +163,17 @@ def test_a_large_file_goes_from_the_browser_to_the_bucket(
     sizes = [int(size) for _, _, size in requests_to_the_app if size.isdigit()]
     assert max(sizes) <= 64 * 1024, requests_to_the_app
     # Between the app and the bucket: under 1 MB each way, while the browser's POST was 300 MB.
-    by_the_app = [c for c in proxy.connections
-                  if any("Botocore/" in (r.header("user-agent") or "") for r in c.requests)]  # fmt: skip
+    by_the_app = [c for c in proxy.connections if any(
+        "Botocore/" in (r.header("user-agent") or "") for r in c.requests)]  # fmt: skip
     assert by_the_app and sum(c.sent + c.received for c in by_the_app) < 2**20, by_the_app
     assert max(c.sent for c in proxy.connections) >= BIG
 
 
 @pytest.mark.parametrize("forgery", ["never issued", "another user's", "expired",
                                      "outside the prefix", "replaced by a larger one"])  # fmt: skip
-def test_forged_submissions_are_refused_and_nothing_is_saved(project, s3_server, small_site, forgery):
+def test_forged_submissions_are_refused_and_nothing_is_saved(
+    project, s3_server, small_site, forgery
+):
     alice, bob = log_in(small_site.url, "alice", "bob")
     admin = s3_server.client()
     form = UploadForm.open(alice)

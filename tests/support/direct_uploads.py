@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import requests
 
+# A file field's input, and its signed POST (JSON in an attribute).
+FILE_INPUT = r'(<input type="file"[^>]*data-direct-upload="([^"]+)")'
+
 
 @dataclass
 class UploadForm:
@@ -28,7 +31,7 @@ class UploadForm:
         csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
         posts = {
             re.search(r'name="([^"]+)"', tag).group(1): json.loads(html.unescape(post))
-            for tag, post in re.findall(r'(<input type="file"[^>]*data-direct-upload="([^"]+)")', page.text)
+            for tag, post in re.findall(FILE_INPUT, page.text)
         }
         tokens = dict(re.findall(r'name="([^"]+)-key" value="([^"]+)"', page.text))
         return cls(visitor, csrf, posts, tokens)
