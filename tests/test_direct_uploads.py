@@ -1,9 +1,9 @@
 """Uploads straight from the browser to the bucket (media_files=s3): headless Chromium sends a
 300 MB private attachment to SeaweedFS with the form's signed POST, with a progress bar, and
 the app only checks and copies it (gunicorn's access log and a proxy in front of SeaweedFS
-count what the app carried). The bucket refuses a file over the limit, and the page says why.
-Every forged submission is refused with nothing saved; private files are never readable
-anonymously; without JavaScript the form sends its files through the app as before."""
+count what the app carried). The bucket refuses a file over the limit or of another type,
+and the page says why. Every forged submission is refused with nothing saved; private files
+are never readable anonymously; without JavaScript the files go through the app as before."""
 
 import contextlib
 import hashlib
@@ -227,32 +227,44 @@ def test_a_private_upload_is_never_readable_anonymously(project, s3_server, smal
     assert Visitor(small_site.url).get(link).status_code == 302  # to the login page
 
 
-def test_a_file_over_the_limit_is_refused_by_the_bucket(
-    project, s3_server, small_site, open_browser
+# What the bucket refuses, in which field, and what the page then says.
+REFUSED = {
+    "too large": ("#id_attachment", "application/pdf", 2 * SMALL_LIMIT,
+                  "The file is larger than the limit, 1.0\xa0MB."),
+    "not an image": ("#id_image", "application/pdf", 1000,
+                     "The storage refused the file: it is not of a type this field takes, "
+                     "or the page is over an hour old (reload it)."),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("refused", REFUSED)
+def test_a_file_the_bucket_refuses_is_named_on_the_page(
+    project, s3_server, small_site, open_browser, refused
 ):
+    field, content_type, size, says = REFUSED[refused]
     before, posted_before = saved(s3_server, project), form_posts(small_site)
     browser = open_browser(ignore_https_errors=True)
     log_in_browser(browser, small_site.url, "alice")
     browser.goto(f"{small_site.url}/uploads/new/")
     assert browser.page.locator(".upload-limit").first.text_content() == "Up to 1.0\xa0MB."
-    browser.page.fill("#id_title", "Too large")
+    browser.page.fill("#id_title", "Refused")
     browser.page.set_input_files(
         "#id_image", {"name": "still.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
-    browser.page.set_input_files("#id_attachment", {
-        "name": "big.pdf", "mimeType": "application/pdf", "buffer": os.urandom(2 * SMALL_LIMIT),
-    })  # fmt: skip
+    browser.page.set_input_files(
+        field, {"name": "file.pdf", "mimeType": content_type, "buffer": os.urandom(size)}
+    )
     browser.page.click("main button[type=submit]")
 
     message = browser.page.locator(".upload-error")
     message.wait_for()
-    assert message.text_content() == "The file is larger than the limit, 1.0\xa0MB."
+    assert message.text_content() == says
     refusals = [(status, url) for status, method, url in browser.responses
                 if method == "POST" and status >= 400]  # fmt: skip
     assert refusals and refusals[0][1].startswith(s3_server.endpoint), browser.responses
     assert form_posts(small_site) == posted_before  # the form was never sent
     assert saved(s3_server, project) == before
-    browser.screenshot("over-the-limit")
+    browser.screenshot(f"refused-{refused.replace(' ', '-')}")
 
 
 def test_without_javascript_files_go_through_the_app(project, s3_server, small_site, open_browser):
@@ -266,11 +278,11 @@ def test_without_javascript_files_go_through_the_app(project, s3_server, small_s
         "#id_image", {"name": "still.png", "mimeType": "image/png", "buffer": png_bytes()}
     )
     browser.page.set_input_files(
-        "#id_attachment", {"name": PDF_NAME, "mimeType": "application/pdf", "buffer": PDF}
+        "#id_attachment", {"name": "no script.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
     browser.submit("main button[type=submit]", "/uploads/")
 
-    assert browser.page.locator("a.attachment", has_text=PDF_NAME).count() == 1
+    assert browser.page.locator("a.attachment", has_text="no script.pdf").count() == 1
     new = set(saved(s3_server, project)) - set(before)
     assert len(new) == 2, new  # the image and the attachment, sent by the app
     posts = [int(size) for _, _, size in form_posts(small_site) if size.isdigit()]
