@@ -13,7 +13,7 @@ def _allowed(*urls):
     return [SELF, *dict.fromkeys(url for url in urls if url.startswith("http"))]
 
 
-def csp_policies(static_url, media_url{% if cookiecutter.media_files == "s3" %}, upload_url{% endif %}):
+def csp_policies(static_url, media_url{% if cookiecutter.media_files == "s3" %}, upload_url=""{% endif %}):
     """django-csp's (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY)."""
     static = _allowed(static_url)
     policy = {

@@ -11,10 +11,8 @@ _private_bucket = env("DJANGO_S3_PRIVATE_BUCKET", default=None) or _bucket
 _random_suffix = env.bool("DJANGO_S3_RANDOM_SUFFIX", default=False)
 # MEDIA_ROOT (base.py) is not used in production: the storages write to the bucket.
 MEDIA_URL = f"{_bucket_url(_bucket)}media/"
-# Where forms' files go straight from the browser (staticmedia/direct_uploads.py), and their
-# limit: S3 takes up to 5 GiB in one POST. MAX_UPLOAD_SIZE limits those sent through the app.
+# Where forms send files straight from the browser (staticmedia/direct_uploads.py).
 DIRECT_UPLOAD_URL = _bucket_url(_private_bucket)
-DIRECT_UPLOAD_MAX_SIZE = env.int("DJANGO_DIRECT_UPLOAD_MAX_SIZE", default=5 * 1024**3)
 
 # The uploads' storages; static_{{ cookiecutter.static_files }}.py adds the static files' one.
 STORAGES = {

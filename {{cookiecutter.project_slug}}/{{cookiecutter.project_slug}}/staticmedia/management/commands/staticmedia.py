@@ -138,7 +138,8 @@ def media_rows(alias):
         signed = storage.querystring_auth and not storage.custom_domain
         link = _in_bucket(storage, rows, "MEDIA_URL", expire if signed else None)
         rows["written to"] += "; MEDIA_ROOT is not used"
-        incoming = f"{settings.DIRECT_UPLOAD_URL}{prefix(storages['private'].location)}{INCOMING}"
+        where = storages["private"]  # forms' files wait in the private storage's bucket
+        incoming = f"the bucket {where.bucket_name}, under {prefix(where.location)}{INCOMING}"
         rows["source"] = (
             f"upload forms: the browser POSTs each file to {incoming} (signed, up to "
             f"{filesizeformat(settings.DIRECT_UPLOAD_MAX_SIZE)}), the app copies it here inside "
