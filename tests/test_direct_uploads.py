@@ -137,6 +137,7 @@ def test_a_large_file_goes_from_the_browser_to_the_bucket(
                     ".map(bar => bar.value / bar.max)"))  # fmt: skip
             time.sleep(0.2)
         browser.page.wait_for_load_state("load")
+        browser.assert_policy_kept()  # the page's script may send files to the bucket
         shown = browser.page.locator("a.attachment", has_text="film.bin")
         assert shown.count() == 1, browser.report()
         link = shown.get_attribute("href")
@@ -265,6 +266,33 @@ def test_a_file_the_bucket_refuses_is_named_on_the_page(
     assert form_posts(small_site) == posted_before  # the form was never sent
     assert saved(s3_server, project) == before
     browser.screenshot(f"refused-{refused.replace(' ', '-')}")
+
+
+# Two uploads named alike at the same instant: both storages' checks found the name free.
+RACE = """
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from {slug}.staticmedia.direct_uploads import StagedFile
+storage = storages["default"]
+client = storage.connection.meta.client
+client.put_object(Bucket=storage.bucket_name, Key="private/incoming/race", Body=b"second")
+head = client.head_object(Bucket=storage.bucket_name, Key="private/incoming/race")
+first = storage.save("uploads/race.png", ContentFile(b"first"))
+storage.exists = lambda name: False  # as when the other upload is saved between check and write
+staged = StagedFile("race.png", storage.bucket_name, "private/incoming/race", head)
+second = storage.save(first, staged)
+print(first, second, storage.open(first).read(), storage.open(second).read())
+"""
+
+
+def test_a_copy_never_replaces_another_upload(project, s3_server):
+    code = RACE.format(slug=project.slug)
+
+    printed = project.manage("shell", "-c", code, settings="prod").stdout.split()
+
+    first, second, first_bytes, second_bytes = printed[-4:]
+    assert first == "uploads/race.png" and second != first, printed
+    assert (first_bytes, second_bytes) == ("b'first'", "b'second'")
 
 
 def test_without_javascript_files_go_through_the_app(project, s3_server, small_site, open_browser):
