@@ -32,6 +32,8 @@ KEEP_ONLY_IF = {
     "config/settings/s3.py": USES_S3,
     f"{APP}/bucket.py": USES_S3,
     f"{APP}/uploads_s3.py": MEDIA_FILES == "s3",
+    f"{APP}/direct_uploads.py": MEDIA_FILES == "s3",
+    "static/js/direct_uploads.js": MEDIA_FILES == "s3",
     **{f"{APP}/private_{choice}.py": choice == MEDIA_FILES for choice in ("local", "s3")},
     f"{APP}/whole_files.py": MEDIA_FILES == "local",
     f"{APP}/static_s3.py": STATIC_FILES == "s3",

@@ -218,9 +218,8 @@ def test_a_policy_that_misses_the_bucket_is_seen(make_project, open_browser, tls
     the bucket's origin and the settings that point there."""
     project = make_project(web_server="none", static_files="s3", media_files="s3")
     prod = project.path / "config" / "settings" / "prod.py"
-    prod.write_text(
-        f"{prod.read_text()}\nCONTENT_SECURITY_POLICY = csp_policies('/static/', '/media/')[0]\n"
-    )
+    policy = "csp_policies('/static/', '/media/', '/')[0]"  # no URL of the bucket
+    prod.write_text(f"{prod.read_text()}\nCONTENT_SECURITY_POLICY = {policy}\n")
     bucket = bucket_url(project)
     project.deploy()
     checked = project.manage("check", settings="prod")

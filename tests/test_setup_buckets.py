@@ -1,6 +1,7 @@
 """`manage.py setup_buckets` against SeaweedFS started with no anonymous access at all (as a
 new AWS bucket): after it, anyone reads static files and public uploads, nobody reads
-private uploads or lists the bucket, and the bucket's CORS rules name the site's origin.
+private uploads or lists the bucket, the bucket's CORS rules name the site's origin (which
+may POST upload forms' files), and a lifecycle rule deletes those never submitted.
 SeaweedFS enforces bucket policies and answers CORS requests from the bucket's rules."""
 
 import json
@@ -40,7 +41,8 @@ def setup_buckets(project, *args, check=True, **env):
 
 def policy_and_cors(client, bucket):
     policy = json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])
-    return policy["Statement"], client.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    lifecycle = client.get_bucket_lifecycle_configuration(Bucket=bucket)["Rules"]
+    return policy["Statement"], client.get_bucket_cors(Bucket=bucket)["CORSRules"], lifecycle
 
 
 def test_public_prefixes_are_readable_private_ones_and_the_listing_are_not(
@@ -55,6 +57,11 @@ def test_public_prefixes_are_readable_private_ones_and_the_listing_are_not(
     client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     other_rule = {"ID": "other", "AllowedMethods": ["GET"], "AllowedOrigins": ["https://x.org"]}
     client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": [other_rule]})
+    logs = {"ID": "logs", "Filter": {"Prefix": "logs/"}, "Status": "Enabled",
+            "Expiration": {"Days": 30}}  # fmt: skip
+    client.put_bucket_lifecycle_configuration(
+        Bucket=bucket, LifecycleConfiguration={"Rules": [logs]}
+    )
     project.manage("collectstatic", "--noinput", settings="prod")
     output = project.manage("shell", "-c", SAVE, settings="prod").stdout.splitlines()
     saved = dict(line.split() for line in output if line.startswith(("default ", "private ")))
@@ -78,12 +85,17 @@ def test_public_prefixes_are_readable_private_ones_and_the_listing_are_not(
 
     assert policy_and_cors(client, bucket) == after_first  # idempotent
     assert first.stdout == second.stdout
-    statements, rules = after_first
+    statements, rules, lifecycle = after_first
     assert sorted(s.get("Sid") for s in statements) == ["Other", "PublicRead"]
     assert sorted(r.get("ID") for r in rules) == ["other", "site"]
     site_rule = next(r for r in rules if r.get("ID") == "site")
     assert ORIGIN in site_rule["AllowedOrigins"]
-    assert set(site_rule["AllowedMethods"]) == {"GET", "HEAD"}
+    assert set(site_rule["AllowedMethods"]) == {"GET", "HEAD", "POST"}  # POST: upload forms
+    # Upload forms' files never submitted are deleted after a day; the owner's rule stays.
+    assert sorted(r["ID"] for r in lifecycle) == ["incoming", "logs"]
+    incoming = next(r for r in lifecycle if r["ID"] == "incoming")
+    assert incoming["Filter"] == {"Prefix": "private/incoming/"}
+    assert incoming["Expiration"] == {"Days": 1} and incoming["Status"] == "Enabled"
     got = {name: requests.get(url, timeout=10) for name, url in urls.items()}
     assert {name: response.status_code for name, response in got.items()} == {
         "static": 200, "public": 200, "private": 403, "listing": 403, "listing v2": 403,

@@ -143,9 +143,13 @@ class Browser:
         )
 
     def submit(self, button, path):
-        """Click a form's submit button; the POST must redirect to `path`, which then loads."""
+        """Click a form's submit button; the POST to the site (after any the page's script
+        sends elsewhere, such as files to a bucket) must redirect to `path`, which then loads."""
         self.unseen = True
-        with self.page.expect_response(lambda r: r.request.method == "POST") as posted:
+        site = re.match(r"https?://[^/]+/", self.page.url)[0]
+        with self.page.expect_response(
+            lambda r: r.request.method == "POST" and r.url.startswith(site), timeout=120_000
+        ) as posted:
             self.page.click(button)
         status, url = posted.value.status, posted.value.url
         assert status in (302, 303), f"POST {url} -> {status}; {self.report()}"

@@ -47,4 +47,7 @@ def test_public_and_private_uploads_in_a_bucket():
     prefix = "https://s3.example.net/site-files/private/ + a signature valid 60 s"
     assert private["URL prefix"].endswith(f"checks who asks, then redirects to {prefix}")
     assert all(row["next"].startswith("nothing") for row in (media, private))
+    # Upload forms' files: from the browser to the bucket, then copied by the app.
+    direct = "upload forms: the browser POSTs each file to the bucket site-files, under "
+    assert media["source"].startswith(f"{direct}private/incoming/ (signed, up to 5.0\xa0GB)")
 {%- endif %}

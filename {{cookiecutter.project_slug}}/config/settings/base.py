@@ -151,3 +151,8 @@ STORAGES = {
 # Largest request body an upload may have, in bytes (10 MiB). Django answers 413 above it
 # (staticmedia.middleware){% if cookiecutter.web_server != "none" %}, and so does the web server site in deploy/, with the same limit{% endif %}.
 MAX_UPLOAD_SIZE = env.int("DJANGO_MAX_UPLOAD_SIZE", default={{ cookiecutter.__max_upload_size }})
+{%- if cookiecutter.media_files == "s3" %}
+# Largest file a form sends straight from the browser to the bucket, in production
+# (staticmedia/direct_uploads.py): 5 GiB, the most S3 takes in one POST.
+DIRECT_UPLOAD_MAX_SIZE = env.int("DJANGO_DIRECT_UPLOAD_MAX_SIZE", default=5 * 1024**3)
+{%- endif %}

@@ -13,7 +13,7 @@ def _allowed(*urls):
     return [SELF, *dict.fromkeys(url for url in urls if url.startswith("http"))]
 
 
-def csp_policies(static_url, media_url):
+def csp_policies(static_url, media_url{% if cookiecutter.media_files == "s3" %}, upload_url=""{% endif %}):
     """django-csp's (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY)."""
     static = _allowed(static_url)
     policy = {
@@ -23,6 +23,10 @@ def csp_policies(static_url, media_url):
             "style-src": static,
             "font-src": static,
             "img-src": _allowed(static_url, media_url),
+{%- if cookiecutter.media_files == "s3" %}
+            # Forms send files to the bucket from the page's script (staticmedia/direct_uploads.py).
+            "connect-src": _allowed(upload_url),
+{%- endif %}
             "object-src": [NONE],
             "base-uri": [SELF],
             "frame-ancestors": [NONE],

@@ -11,6 +11,8 @@ _private_bucket = env("DJANGO_S3_PRIVATE_BUCKET", default=None) or _bucket
 _random_suffix = env.bool("DJANGO_S3_RANDOM_SUFFIX", default=False)
 # MEDIA_ROOT (base.py) is not used in production: the storages write to the bucket.
 MEDIA_URL = f"{_bucket_url(_bucket)}media/"
+# Where forms send files straight from the browser (staticmedia/direct_uploads.py).
+DIRECT_UPLOAD_URL = _bucket_url(_private_bucket)
 
 # The uploads' storages; static_{{ cookiecutter.static_files }}.py adds the static files' one.
 STORAGES = {

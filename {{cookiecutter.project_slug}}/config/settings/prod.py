@@ -12,7 +12,12 @@ from .s3 import *  # noqa: F403  (the S3 client that the S3 storages share)
 from .static_{{ cookiecutter.static_files }} import *  # noqa: F403
 
 # Where pages may load files from, after the modules above set STATIC_URL and MEDIA_URL.
+{%- if cookiecutter.media_files == "s3" %}
+_urls = STATIC_URL, MEDIA_URL, DIRECT_UPLOAD_URL  # noqa: F405
+CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policies(*_urls)
+{%- else %}
 CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_REPORT_ONLY = csp_policies(STATIC_URL, MEDIA_URL)  # noqa: F405
+{%- endif %}
 
 DEBUG = False
 SECRET_KEY = env("DJANGO_SECRET_KEY")

@@ -2,13 +2,18 @@
 name at once. django-storages asks the bucket whether a name is free, then writes: two writers
 can both hear "free". Here the write is conditional too (If-None-Match: *): the bucket refuses
 it once the name is taken (412, or 409 to one of two racing writers), and the upload is saved
-under the name plus a random suffix instead."""
+under the name plus a random suffix instead. A file the browser sent to the bucket
+(direct_uploads.py) is copied there, inside the bucket, never through the app."""
 
 import posixpath
 
 from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
+
+from .bucket import key, write_parameters
+from .direct_uploads import StagedFile
 
 
 def _if_none_match(params, **kwargs):
@@ -30,7 +35,7 @@ class UploadS3Storage(S3Storage):
         # boto3's upload_fileobj refuses IfNoneMatch in ExtraArgs, so botocore adds it to
         # every write of this storage's client (unique_id: registered once per client).
         connection = super().connection
-        for operation in ("PutObject", "CompleteMultipartUpload"):
+        for operation in ("PutObject", "CompleteMultipartUpload", "CopyObject"):
             event = f"before-parameter-build.s3.{operation}"
             connection.meta.client.meta.events.register(event, _if_none_match, unique_id=event)
         return connection
@@ -48,6 +53,19 @@ class UploadS3Storage(S3Storage):
                 raise
         # Another upload took the name between the check and the write.
         return super().save(self._with_random_suffix(name), content, max_length)
+
+    def _save(self, name, content):
+        if not isinstance(content, StagedFile):
+            return super()._save(name, content)
+        name = clean_name(name)
+        # The object the form checked (its ETag), with this storage's headers for its name.
+        self.connection.meta.client.copy_object(
+            Bucket=self.bucket_name, Key=key(self, name), MetadataDirective="REPLACE",
+            CopySource={"Bucket": content.bucket, "Key": content.key},
+            CopySourceIfMatch=content.etag, **write_parameters(self, name),
+        )  # fmt: skip
+        self.connection.meta.client.delete_object(Bucket=content.bucket, Key=content.key)
+        return name
 
     def _with_random_suffix(self, name):
         return self.get_alternative_name(*posixpath.splitext(name))  # photo_<random>.png

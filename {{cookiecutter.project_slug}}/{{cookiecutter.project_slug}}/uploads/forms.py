@@ -1,17 +1,22 @@
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+{%- if cookiecutter.media_files == "s3" %}
+
+from {{ cookiecutter.project_slug }}.staticmedia.direct_uploads import DirectUploads
+{%- endif %}
 
 from .models import Upload
 
 
-class UploadForm(forms.ModelForm):
+class UploadForm({% if cookiecutter.media_files == "s3" %}DirectUploads, {% endif %}forms.ModelForm):
     class Meta:
         model = Upload
         fields = ["title", "image", "attachment"]
         labels = {"attachment": "Private attachment (only you and staff can download it)"}
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, {% if cookiecutter.media_files == "s3" %}user=user, {% endif %}**kwargs)
         self.instance.owner = user if user.is_authenticated else None
         if not user.is_authenticated:
             del self.fields["attachment"]  # a private file needs someone to belong to
@@ -19,7 +24,8 @@ class UploadForm(forms.ModelForm):
     def clean(self):
         for name in ("image", "attachment"):
             file = self.cleaned_data.get(name)
-            if file and file.size > settings.MAX_UPLOAD_SIZE:
+            # Only a file that came through the app: this is that way's limit.
+            if isinstance(file, UploadedFile) and file.size > settings.MAX_UPLOAD_SIZE:
                 self.add_error(
                     name, f"The file is {file.size} bytes; the limit is {settings.MAX_UPLOAD_SIZE}."
                 )

@@ -1,6 +1,10 @@
 """Set up the S3 buckets of STORAGES: anyone may read what is linked without a signature
-(statement "PublicRead"), the site's origins may GET and HEAD (CORS rule "site"). Other
-statements and rules stay; a second run changes nothing."""
+(statement "PublicRead"), the site's origins may GET and HEAD (CORS rule "site").
+{%- if cookiecutter.media_files == "s3" %} They may
+also POST forms' files to the bucket of private uploads, where those never submitted are
+deleted after a day (lifecycle rule "incoming").
+{%- endif %}
+Other statements and rules stay; a second run changes nothing."""
 
 import json
 from collections import defaultdict
@@ -12,18 +16,21 @@ from django.core.management.base import BaseCommand
 from storages.backends.s3 import S3Storage
 
 from ...bucket import BucketError, error_code, patient, prefix
+{%- if cookiecutter.media_files == "s3" %}
+from ...direct_uploads import INCOMING
+{%- endif %}
 
 SID, RULE_ID = "PublicRead", "site"
 # What these credentials must be allowed, when the bucket refuses.
 RIGHTS = "change the bucket's policy and CORS, or have its owner apply what --dry-run prints"
 
 
-def cors_rule(domains):
+def cors_rule(domains, methods):
     origins = set(domains)
     for host in settings.ALLOWED_HOSTS:  # ".example.com": the domain and its subdomains
         origins.update([host[1:], f"*{host}"] if host.startswith(".") else [host])
     origins = sorted(o if o == "*" else f"https://{o}" for o in origins)
-    return {"ID": RULE_ID, "AllowedMethods": ["GET", "HEAD"], "AllowedOrigins": origins,
+    return {"ID": RULE_ID, "AllowedMethods": methods, "AllowedOrigins": origins,
             "AllowedHeaders": ["*"], "MaxAgeSeconds": 86400}  # fmt: skip
 
 
@@ -36,7 +43,7 @@ def unless(code, answer, call, **params):  # `answer` instead of the error `code
         return answer
 
 
-def apply(client, bucket, statement, rule):
+def apply(client, bucket, statement, rule{% if cookiecutter.media_files == "s3" %}, lifecycle{% endif %}):
     found = unless("NoSuchBucketPolicy", None, client.get_bucket_policy, Bucket=bucket)
     policy = json.loads(found["Policy"]) if found else {"Version": "2012-10-17", "Statement": []}
     others = [s for s in policy["Statement"] if s.get("Sid") != SID]
@@ -54,6 +61,15 @@ def apply(client, bucket, statement, rule):
     cors = unless("NoSuchCORSConfiguration", {}, client.get_bucket_cors, Bucket=bucket)
     rules = [r for r in cors.get("CORSRules", []) if r.get("ID") != RULE_ID] + [rule]
     client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
+{%- if cookiecutter.media_files == "s3" %}
+    if lifecycle:
+        found = unless("NoSuchLifecycleConfiguration", {},
+                       client.get_bucket_lifecycle_configuration, Bucket=bucket)  # fmt: skip
+        rules = [r for r in found.get("Rules", []) if r.get("ID") != lifecycle["ID"]]
+        client.put_bucket_lifecycle_configuration(
+            Bucket=bucket, LifecycleConfiguration={"Rules": [*rules, lifecycle]}
+        )
+{%- endif %}
 
 
 class Command(BaseCommand):
@@ -65,27 +81,48 @@ class Command(BaseCommand):
     def handle(self, *args, dry_run=False, **options):
         # bucket -> its client, prefixes linked without a signature (E006 keeps private/ out)...
         found = defaultdict(lambda: {"public": set(), "domains": set()})
-        for storage in (storages[alias] for alias in settings.STORAGES):
-            if isinstance(storage, S3Storage):
+        for alias in settings.STORAGES:
+            if isinstance(storage := storages[alias], S3Storage):
                 bucket = found[storage.bucket_name]
                 bucket["client"] = patient(storage).connection.meta.client
                 if not storage.querystring_auth:
                     bucket["public"].add(prefix(storage.location))
                 bucket["domains"].update([storage.custom_domain] if storage.custom_domain else [])
+{%- if cookiecutter.media_files == "s3" %}
+                if alias == "private":  # where forms' files arrive (staticmedia/direct_uploads.py)
+                    bucket["incoming"] = prefix(storage.location) + INCOMING
+{%- endif %}
         for name, bucket in found.items():
             statement = bucket["public"] and {
                 "Sid": SID, "Effect": "Allow", "Principal": "*", "Action": "s3:GetObject",
                 "Resource": [f"arn:aws:s3:::{name}/{start}*" for start in sorted(bucket["public"])],
             }  # fmt: skip
-            rule = cors_rule(bucket["domains"])
+{%- if cookiecutter.media_files == "s3" %}
+            incoming = bucket.get("incoming")
+            rule = cors_rule(bucket["domains"], ["GET", "HEAD", *(["POST"] if incoming else [])])
+            lifecycle = incoming and {
+                "ID": "incoming", "Filter": {"Prefix": incoming}, "Status": "Enabled",
+                "Expiration": {"Days": 1},
+                "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+            }  # fmt: skip
+            if dry_run:
+                applied = {"Bucket": name, "PolicyStatement": statement or None, "CORSRule": rule,
+                           "LifecycleRule": lifecycle or None}  # fmt: skip
+{%- else %}
+            rule = cors_rule(bucket["domains"], ["GET", "HEAD"])
             if dry_run:
                 applied = {"Bucket": name, "PolicyStatement": statement or None, "CORSRule": rule}
+{%- endif %}
                 self.stdout.write(json.dumps(applied, indent=2))
                 continue
             try:
-                apply(bucket["client"], name, statement, rule)
+                apply(bucket["client"], name, statement, rule{% if cookiecutter.media_files == "s3" %}, lifecycle{% endif %})
             except (BotoCoreError, ClientError) as error:
                 doing = f"set up the S3 bucket {name!r}"
                 raise BucketError(doing, error, command="setup_buckets", rights=RIGHTS) from None
             public, origins = ", ".join(sorted(bucket["public"])), rule["AllowedOrigins"]
             self.stdout.write(f"{name}: anyone may read {public or 'nothing'}; CORS for {origins}")
+{%- if cookiecutter.media_files == "s3" %}
+            if lifecycle:
+                self.stdout.write(f"{name}: what stays in {incoming} is deleted after a day")
+{%- endif %}

@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.staticfiles.finders import FileSystemFinder
 from django.core.files.storage import storages
 from django.core.management.base import BaseCommand
+{%- if cookiecutter.media_files == "s3" %}
+from django.template.defaultfilters import filesizeformat
+{%- endif %}
 from django.utils.module_loading import import_string
 {%- if "s3" in (cookiecutter.static_files, cookiecutter.media_files) %}
 from storages.backends.s3 import S3Storage
@@ -18,6 +21,9 @@ from storages.backends.s3 import S3Storage
 from ...bucket import prefix
 {% endif -%}
 from ...checks import csp_directives
+{%- if cookiecutter.media_files == "s3" %}
+from ...direct_uploads import INCOMING
+{%- endif %}
 
 ROWS = ["storage", "source", "written to", "URL prefix", "policy", "served by", "next"]
 # Who serves files kept on local disk once DEBUG is off, by storage.
@@ -132,6 +138,14 @@ def media_rows(alias):
         signed = storage.querystring_auth and not storage.custom_domain
         link = _in_bucket(storage, rows, "MEDIA_URL", expire if signed else None)
         rows["written to"] += "; MEDIA_ROOT is not used"
+        where = storages["private"]  # forms' files wait in the private storage's bucket
+        incoming = f"the bucket {where.bucket_name}, under {prefix(where.location)}{INCOMING}"
+        rows["source"] = (
+            f"upload forms: the browser POSTs each file to {incoming} (signed, up to "
+            f"{filesizeformat(settings.DIRECT_UPLOAD_MAX_SIZE)}), the app copies it here inside "
+            f"the bucket; without JavaScript, through the app (up to "
+            f"{filesizeformat(settings.MAX_UPLOAD_SIZE)})"
+        )
         if private:
             rows["URL prefix"] = (
                 f"a view of the site, which checks who asks, then redirects to {link} "
