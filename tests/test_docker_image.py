@@ -78,7 +78,7 @@ def test_the_app_answers_as_its_own_user_and_serves_immutable_static_files(
     app = container(port=port)
     with app.serving(port, tmp_path / "gunicorn.log") as process:
         home = requests.get(f"http://127.0.0.1:{port}/", headers=HEADERS, timeout=10)
-        css = re.search(r'/static/css/site\.[0-9a-f]{12}\.css', home.text)[0]
+        css = re.search(r"/static/css/site\.[0-9a-f]{12}\.css", home.text)[0]
         static = requests.get(f"http://127.0.0.1:{port}{css}", headers=HEADERS, timeout=10)
         workers = containers.users_of(process, "gunicorn")
         # The image's own HEALTHCHECK, against this server's port.

@@ -55,12 +55,14 @@ def pyenv_python():
 def linked_libraries(prefix):
     """The shared libraries, outside the prefix, that CPython and its modules load."""
     libraries = set()
-    for binary in [prefix / "bin" / f"python{PYTHON_LINE}", *prefix.glob("lib/python*/lib-dynload/*.so")]:
+    modules = prefix.glob("lib/python*/lib-dynload/*.so")
+    for binary in [prefix / "bin" / f"python{PYTHON_LINE}", *modules]:
         output = subprocess.run(["ldd", binary], capture_output=True, text=True).stdout
         for line in output.splitlines():
             parts = line.split()
-            if "=>" in parts and parts[-2].startswith("/") and not parts[-2].startswith(str(prefix)):
-                libraries.add(Path(parts[-2]))
+            path = parts[-2] if "=>" in parts else ""
+            if path.startswith("/") and not path.startswith(str(prefix)):
+                libraries.add(Path(path))
     return libraries
 
 
@@ -76,7 +78,9 @@ def make_base_image():
             local / "lib",
             symlinks=True,
             dirs_exist_ok=True,
-            ignore=shutil.ignore_patterns("test", "idlelib", "tkinter", "turtledemo", "__pycache__"),
+            ignore=shutil.ignore_patterns(
+                "test", "idlelib", "tkinter", "turtledemo", "__pycache__"
+            ),
         )
         for library in linked_libraries(prefix):
             target = root / library.relative_to("/")
