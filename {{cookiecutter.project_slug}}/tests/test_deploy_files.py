@@ -1,11 +1,10 @@
 {%- set site = "deploy/caddy/Caddyfile" if cookiecutter.web_server == "caddy" else "deploy/" ~ cookiecutter.web_server ~ "/" ~ cookiecutter.project_slug ~ ".conf" -%}
 """deploy/ agrees with the settings: the web server site serves the production defaults of
 STATIC_ROOT, MEDIA_ROOT and MAX_UPLOAD_SIZE, and {% if cookiecutter.container == "docker" %}gunicorn listens where that site proxies to."""
-{%- else %}systemd runs gunicorn on the socket that site
+{% else %}systemd runs gunicorn on the socket that site
 proxies to."""
 
-import configparser
-{%- endif %}
+import configparser{% endif %}
 from pathlib import Path
 
 from django.conf import settings
@@ -41,7 +40,7 @@ def test_site_serves_the_production_defaults(use_settings, prod_settings):
     assert (f"{settings.MEDIA_ROOT}/" in site) == SERVES_MEDIA
 
 
-{%- if cookiecutter.container == "docker" %}
+{% if cookiecutter.container == "docker" -%}
 def test_gunicorn_listens_where_the_site_proxies_to():
     values = {}
     exec((DEPLOY / "gunicorn.conf.py").read_text(), values)
@@ -49,7 +48,7 @@ def test_gunicorn_listens_where_the_site_proxies_to():
     port = values["bind"].rpartition(":")[2]
     assert f"app:{port}" in SITE.read_text()  # the app service of compose.yaml
     assert "deploy/gunicorn.conf.py" in (ROOT / "Dockerfile").read_text()
-{%- else %}
+{%- else -%}
 def test_systemd_runs_gunicorn_on_the_socket_the_site_proxies_to():
     socket = unit("{{ cookiecutter.project_slug }}.socket")
     service = unit("{{ cookiecutter.project_slug }}.service")
