@@ -30,6 +30,8 @@ from tests.support.template import REPO
 CACHE = REPO / ".cache" / "containers"
 BASE_IMAGE = "python:3.12-slim-bookworm"
 PYTHON_LINE = "3.12"
+IMAGE_PATH = ("usr/local/bin", "usr/local/sbin", "usr/sbin", "usr/bin", "sbin", "bin")
+IMAGE_CA_BUNDLE = "etc/ssl/certs/ca-certificates.crt"
 
 
 def buildah(*args, check=True, timeout=1200, **options):
@@ -91,7 +93,7 @@ def make_base_image():
             link = local / "bin" / name
             if not link.exists():
                 link.symlink_to(to)
-        bundle = root / "etc/ssl/certs/ca-certificates.crt"
+        bundle = root / IMAGE_CA_BUNDLE
         bundle.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(host_ca_bundle(), bundle)
         subprocess.run(["chroot", root, "ldconfig"], check=True)
@@ -100,11 +102,15 @@ def make_base_image():
             mount = buildah("mount", container).stdout.strip()
             subprocess.run(["cp", "-a", f"{root}/.", mount], check=True)
             buildah("umount", container)
+            # The official image's PATH and locale, and the bundle pip is to trust. Paths inside
+            # the image are written relative, as in debian_root: they name none of this
+            # machine's files.
+            path = ":".join(f"/{folder}" for folder in IMAGE_PATH)
             buildah(
                 "config",
-                "--env", "PATH=/usr/local/bin:/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin",
+                "--env", f"PATH={path}",
                 "--env", "LANG=C.UTF-8",
-                "--env", "PIP_CERT=/etc/ssl/certs/ca-certificates.crt",
+                "--env", f"PIP_CERT=/{IMAGE_CA_BUNDLE}",
                 "--cmd", "python3",
                 container,
             )  # fmt: skip
