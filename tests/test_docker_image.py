@@ -164,7 +164,9 @@ def upload_then_list_from_a_new_container(built, container, tmp_path, volumes=()
     with app.serving(port, tmp_path / "first.log"):
         posted = upload_an_image(port, "survivor")
     assert posted.status_code == 302, posted.text[:2000]
-    # A new container from the same image (on the same volumes).
+    # A new container from the same image (on the same volumes), on a port of its own: the
+    # first one's may still be closing.
+    port = free_port()
     again = container(volumes, port)
     with again.serving(port, tmp_path / "second.log"):
         return requests.get(f"http://127.0.0.1:{port}/uploads/", headers=HEADERS, timeout=10)
