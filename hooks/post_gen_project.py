@@ -36,6 +36,7 @@ KEEP_ONLY_IF = {
     "Dockerfile": DOCKER,
     ".dockerignore": DOCKER,
     "compose.yaml": DOCKER,
+    "deploy/apache/Dockerfile": DOCKER,
     "config/settings/s3.py": USES_S3,
     f"{APP}/bucket.py": USES_S3,
     f"{APP}/uploads_s3.py": MEDIA_FILES == "s3",

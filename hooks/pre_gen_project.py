@@ -56,12 +56,6 @@ def combination_errors(answers):
                 "(Django does not serve media when DEBUG is off), but web_server=none: "
                 "choose web_server=nginx, apache or caddy, or media_files=s3."
             )
-    if answers["container"] == "docker" and answers["web_server"] == "apache":
-        errors.append(
-            "container=docker has no Apache service: the Apache site sends private files with "
-            "mod_xsendfile, which the official httpd image does not include: choose "
-            "web_server=nginx or caddy, or container=none."
-        )
     return errors
 
 

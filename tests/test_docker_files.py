@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.support.template import combo_id, valid_combinations
 
@@ -24,8 +25,12 @@ def verdicts(compose, tmp_dir):
     folder = Path(tmp_dir, hashlib.sha256(compose.encode()).hexdigest())
     folder.mkdir(exist_ok=True)
     (folder / "compose.yaml").write_text(compose)
-    # The env file compose.yaml names, as a server has it.
+    # The env file compose.yaml names, as a server has it, and the build folders it names
+    # (docker-compose checks that they exist).
     (folder / ".env").write_text("DJANGO_SECRET_KEY=x\nPOSTGRES_PASSWORD=x\n")
+    for service in yaml.safe_load(compose)["services"].values():
+        if isinstance(service.get("build"), str):
+            (folder / service["build"]).mkdir(parents=True, exist_ok=True)
     config = subprocess.run(
         ["docker-compose", "--file", "compose.yaml", "config", "--quiet"],
         cwd=folder, capture_output=True, text=True,
@@ -45,9 +50,19 @@ def test_compose_file_is_valid(rendered, tmp_path_factory, combo):
     assert schema[0] == 0, schema[1]
 
 
-@pytest.mark.parametrize("combo", DOCKER, ids=combo_id)
-def test_dockerfile_passes_hadolint_and_each_ignore_says_why(rendered, combo):
-    dockerfile = rendered(combo) / "Dockerfile"
+# The app's image, and Apache's (deploy/apache/Dockerfile).
+DOCKERFILES = [
+    pytest.param(combo, path, id=f"{combo_id(combo)}-{path}")
+    for combo in DOCKER
+    for path in ["Dockerfile", "deploy/apache/Dockerfile"][
+        : 2 if combo["web_server"] == "apache" else 1
+    ]
+]
+
+
+@pytest.mark.parametrize(("combo", "path"), DOCKERFILES)
+def test_dockerfile_passes_hadolint_and_each_ignore_says_why(rendered, combo, path):
+    dockerfile = rendered(combo) / path
     result = subprocess.run(
         [BIN / "hadolint", "--no-color", dockerfile], capture_output=True, text=True
     )

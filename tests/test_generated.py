@@ -22,6 +22,7 @@ DOCKER_CASES = [
     {**DEFAULTS, "container": "docker", "static_files": "s3", "media_files": "s3",
      "database": "postgresql"},
     {**DEFAULTS, "container": "docker", "web_server": "none", "media_files": "s3"},
+    {**DEFAULTS, "container": "docker", "web_server": "apache", "static_files": "web_server"},
 ]  # fmt: skip
 
 

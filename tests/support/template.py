@@ -33,8 +33,6 @@ def refusal(combo):
         return "static_files=web_server needs a web server"
     if combo["web_server"] == "none" and combo["media_files"] == "local":
         return "media_files=local needs a web server"
-    if combo["container"] == "docker" and combo["web_server"] == "apache":
-        return "container=docker has no Apache service"
     return None
 
 
