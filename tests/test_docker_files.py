@@ -5,7 +5,6 @@ project did not decide on (each ignore says why, beside it)."""
 import functools
 import hashlib
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.support.template import combo_id, valid_combinations
+from tests.support.template import DEFAULTS, combo_id, valid_combinations
 
 BIN = Path(sys.executable).parent
 DOCKER = [combo for combo in valid_combinations() if combo["container"] == "docker"]
@@ -87,8 +86,9 @@ def test_compose_mounts_the_site_from_deploy_and_keeps_secrets_out_of_the_image(
     assert ("media:" in compose) == (combo["media_files"] == "local")
 
 
-def test_a_container_none_render_has_no_docker_files(rendered):
-    project = rendered({**DOCKER[0], "container": "none"})
-    for name in ("Dockerfile", "compose.yaml", ".dockerignore"):
+@pytest.mark.parametrize("web_server", ["nginx", "apache"])
+def test_a_container_none_render_has_no_docker_files(rendered, web_server):
+    project = rendered({**DEFAULTS, "web_server": web_server})
+    assert DEFAULTS["container"] == "none"
+    for name in ("Dockerfile", "compose.yaml", ".dockerignore", "deploy/apache/Dockerfile"):
         assert not (project / name).exists()
-    assert shutil.which("docker-compose")  # the check above runs where it can fail
