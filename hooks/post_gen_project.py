@@ -13,6 +13,7 @@ WEB_SERVER = "{{ cookiecutter.web_server }}"
 STATIC_FILES = "{{ cookiecutter.static_files }}"
 MEDIA_FILES = "{{ cookiecutter.media_files }}"
 EXAMPLE_APP = "{{ cookiecutter.example_app }}" == "yes"
+DOCKER = "{{ cookiecutter.container }}" == "docker"
 
 # PostgreSQL needs its address before `migrate`: .env is read in development.
 DATABASE_STEPS = [
@@ -28,7 +29,14 @@ KEEP_ONLY_IF = {
        for choice in ("whitenoise", "web_server", "s3")},
     **{f"config/settings/media_{choice}.py": choice == MEDIA_FILES for choice in ("local", "s3")},
     **{f"deploy/{server}": server == WEB_SERVER for server in ("nginx", "apache", "caddy")},
-    "deploy": WEB_SERVER != "none",
+    # gunicorn.conf.py is in deploy/: the image runs gunicorn with it.
+    "deploy": WEB_SERVER != "none" or DOCKER,
+    # With Docker, compose.yaml runs gunicorn; without it, systemd does.
+    "deploy/systemd": not DOCKER,
+    "Dockerfile": DOCKER,
+    ".dockerignore": DOCKER,
+    "compose.yaml": DOCKER,
+    "deploy/apache/Dockerfile": DOCKER,
     "config/settings/s3.py": USES_S3,
     f"{APP}/bucket.py": USES_S3,
     f"{APP}/uploads_s3.py": MEDIA_FILES == "s3",

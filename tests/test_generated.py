@@ -12,11 +12,27 @@ from tests.support.web_servers import site_file
 pytestmark = pytest.mark.slow
 
 
+# Docker renders differ in deploy/ and their own Docker files: one per web server, static and
+# media choice would double this module; these cover each web server and each way static
+# files reach their server (every Docker render is still rendered, linted and validated,
+# tests/test_rendering.py and tests/test_docker_files.py).
+DOCKER_CASES = [
+    {**DEFAULTS, "container": "docker"},
+    {**DEFAULTS, "container": "docker", "web_server": "caddy", "static_files": "web_server"},
+    {**DEFAULTS, "container": "docker", "static_files": "s3", "media_files": "s3",
+     "database": "postgresql"},
+    {**DEFAULTS, "container": "docker", "web_server": "none", "media_files": "s3"},
+    {**DEFAULTS, "container": "docker", "web_server": "apache", "static_files": "web_server"},
+]  # fmt: skip
+
+
 def run_here(combo):
     """Caddy's renders differ from nginx's only in deploy/caddy/ and the code and tests that
     read it, which the static and media choices change; the database and the example app
     change nothing there. One of each keeps Caddy's share of this module short (every Caddy
     combination is still rendered and linted, tests/test_rendering.py)."""
+    if combo["container"] == "docker":
+        return combo in DOCKER_CASES
     if combo["web_server"] != "caddy":
         return True
     return combo["database"] == "sqlite" and combo["example_app"] == "yes"

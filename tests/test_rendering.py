@@ -126,6 +126,7 @@ NAMED_BY = [
     # static_files=web_server has WhiteNoise's storage write the .gz copies the server sends.
     (lambda c: c["static_files"] == "s3", r"whitenoise"),
     (lambda c: c["database"] != "postgresql", r"postgres|psycopg"),
+    (lambda c: c["container"] != "docker", r"docker|\bcompose\b|\bimage's\b"),
 ]
 # The template's own words, in no render at all.
 TEMPLATE_WORDS = r"(?:web_server|static_files|media_files|example_app)=|generated with"

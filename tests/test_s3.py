@@ -40,7 +40,8 @@ pytestmark = pytest.mark.slow
 S3_COMBOS = [
     combo
     for combo in valid_combinations()
-    if "s3" in (combo["static_files"], combo["media_files"])
+    if combo["container"] == "none"  # an image runs the same code (tests/test_docker_image.py)
+    and "s3" in (combo["static_files"], combo["media_files"])
     and combo["database"] == "sqlite"
     and combo["example_app"] == "yes"
 ]
