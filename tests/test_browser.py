@@ -17,7 +17,7 @@ from tests.support.app_servers import gunicorn, runserver
 from tests.support.browsing import PDF, PDF_NAME, png_bytes
 from tests.support.deployment import prepare_mod_wsgi_app
 from tests.support.s3 import bucket_url
-from tests.support.template import CHOICES, DEFAULTS, combo_id
+from tests.support.template import DEFAULTS, WEB_SERVERS, combo_id
 from tests.support.users import PASSWORD, add_users
 from tests.support.web_servers import web_server
 
@@ -29,7 +29,6 @@ HEADLINE_COLOR = "rgb(12, 75, 51)"
 ADMIN_HEADER_BACKGROUND = "rgb(65, 118, 144)"  # --header-bg: var(--secondary), #417690
 # base.py's default; the web server gets the same limit from the site rendered from settings.
 DEFAULT_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
-WEB_SERVERS = [server for server in CHOICES["web_server"] if server != "none"]
 # nginx, Apache or Caddy in front of gunicorn, uploads on its disk: static files from
 # WhiteNoise (through the proxy), from the web server itself, or from an S3 bucket; and nginx
 # and Apache with uploads in the bucket too.

@@ -35,13 +35,12 @@ from tests.support.debian_root import fresh_root
 from tests.support.deploy_steps import Server, deployment_steps
 from tests.support.deployment import shipped_defaults
 from tests.support.systemd_units import parse_environment_file
-from tests.support.template import COOKIECUTTER_JSON, DEFAULTS, REPO
+from tests.support.template import COOKIECUTTER_JSON, DEFAULTS, REPO, WEB_SERVERS
 from tests.support.users import PASSWORD, log_in
 
 # Static files and uploads on the server's disk, with the example app to upload through; the
 # database does not change the steps but for its own lines (checked at the end).
 TESTED = {"static_files": "web_server", "media_files": "local", "database": "sqlite"}
-WEB_SERVERS = [server for server in COOKIECUTTER_JSON["web_server"] if server != "none"]
 # The user each web server's Debian package runs it as.
 WEB_USER = {"nginx": "www-data", "apache": "www-data", "caddy": "caddy"}
 # Caddy's own redirect to HTTPS keeps the method (308).

@@ -12,7 +12,7 @@ from tests.support import venvs
 from tests.support.app_servers import gunicorn
 from tests.support.browsing import PDF, PDF_DISPOSITION, PDF_NAME, Visitor, png_bytes, raw_get
 from tests.support.deployment import prepare_mod_wsgi_app
-from tests.support.template import CHOICES
+from tests.support.template import WEB_SERVERS
 from tests.support.users import add_readers, log_in
 from tests.support.web_servers import web_server
 
@@ -108,9 +108,8 @@ def exercise_private_files(deployment, url, app_log=None):
     return alice, link
 
 
-SERVERS = [server for server in CHOICES["web_server"] if server != "none"]
 # Caddy twice: Debian's 2.6 takes the file's path as sent, the newest %-decodes it first.
-VARIANTS = [*SERVERS, *(["caddy-latest"] if "caddy" in SERVERS else [])]
+VARIANTS = [*WEB_SERVERS, *(["caddy-latest"] if "caddy" in WEB_SERVERS else [])]
 
 
 @pytest.mark.parametrize("variant", VARIANTS)

@@ -16,6 +16,8 @@ CHOICES = {
     if isinstance(value, list) and not key.startswith("_")
 }
 DEFAULTS = {key: values[0] for key, values in CHOICES.items()}
+# The web servers the template ships a site for.
+WEB_SERVERS = [server for server in CHOICES["web_server"] if server != "none"]
 
 
 def all_combinations():
