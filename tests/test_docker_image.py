@@ -3,7 +3,8 @@
 passes inside it, the app runs as an unprivileged user, hashed static files are served as
 immutable (by WhiteNoise from the image, or from the bucket compose's release service fills),
 an upload lands in the media volume owned by the app's user (or in the bucket) and outlives
-the container, and no layer holds the build folder's .env."""
+the container, and no layer holds the build folder's .env. And the Apache image compose.yaml
+builds accepts the site."""
 
 import io
 import re
@@ -196,3 +197,30 @@ def test_an_upload_lands_in_the_bucket_and_outlives_the_container(
 
     (stored,) = [key for key in s3_server.keys(built.bucket, "media/") if key.endswith(".png")]
     assert "survivor" in listed.text and Path(stored).name in listed.text
+
+
+def test_the_apache_image_accepts_the_site(rendered, tmp_path, tls_certificate):
+    """compose.yaml's apache service: deploy/apache/Dockerfile built from a local
+    debian:bookworm-slim, with the site and a certificate mounted where compose mounts them.
+    Apache's own configuration test passes: every module the site uses is enabled."""
+    project = rendered({**DEFAULT, "web_server": "apache", "static_files": "web_server"})
+    containers.debian_image()
+    tag = f"test-apache-{secrets.token_hex(4)}"
+    containers.build(project / "deploy" / "apache", tag)
+    live = tmp_path / "letsencrypt" / "live" / HOST
+    live.mkdir(parents=True)
+    shutil.copy(tls_certificate.cert, live / "fullchain.pem")
+    shutil.copy(tls_certificate.key, live / "privkey.pem")
+    site = project / "deploy" / "apache" / f"{project.name}.conf"
+    mounts = [
+        (site, f"/etc/apache2/sites-enabled/{site.name}"),
+        (live.parents[1], "/etc/letsencrypt"),
+    ]
+    apache = containers.Container(tag, mounts)
+    try:
+        result = apache.run("apache2ctl", "-t", check=False)
+    finally:
+        apache.remove()
+        containers.remove_image(tag)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Syntax OK" in result.stderr
