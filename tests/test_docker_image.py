@@ -207,15 +207,17 @@ def test_the_apache_image_accepts_the_site(rendered, tmp_path, tls_certificate):
     containers.debian_image()
     tag = f"test-apache-{secrets.token_hex(4)}"
     containers.build(project / "deploy" / "apache", tag)
-    live = tmp_path / "letsencrypt" / "live" / HOST
-    live.mkdir(parents=True)
-    shutil.copy(tls_certificate.cert, live / "fullchain.pem")
-    shutil.copy(tls_certificate.key, live / "privkey.pem")
-    site = project / "deploy" / "apache" / f"{project.name}.conf"
-    mounts = [
-        (site, f"/etc/apache2/sites-enabled/{site.name}"),
-        (live.parents[1], "/etc/letsencrypt"),
-    ]
+    letsencrypt = tmp_path / "letsencrypt"  # what certbot keeps on the host
+    (letsencrypt / "live" / HOST).mkdir(parents=True)
+    shutil.copy(tls_certificate.cert, letsencrypt / "live" / HOST / "fullchain.pem")
+    shutil.copy(tls_certificate.key, letsencrypt / "live" / HOST / "privkey.pem")
+    service = yaml.safe_load((project / "compose.yaml").read_text())["services"]["apache"]
+    mounts = []  # the service's bind mounts, as compose.yaml writes them
+    for volume in service["volumes"]:
+        source, inside = volume.split(":")[:2]
+        if source.startswith(("./", "/")):  # named volumes hold no configuration
+            mounts.append((project / source if source.startswith("./") else letsencrypt, inside))
+    assert len(mounts) == 2, mounts  # the site and the certificates
     apache = containers.Container(tag, mounts)
     try:
         result = apache.run("apache2ctl", "-t", check=False)
