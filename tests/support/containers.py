@@ -98,39 +98,29 @@ def make_base_image():
         bundle.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(host_ca_bundle(), bundle)
         subprocess.run(["chroot", root, "ldconfig"], check=True)
-        container = buildah("from", "scratch").stdout.strip()
-        try:
-            mount = buildah("mount", container).stdout.strip()
-            subprocess.run(["cp", "-a", f"{root}/.", mount], check=True)
-            buildah("umount", container)
-            # The official image's PATH and locale, and the bundle pip is to trust. Paths inside
-            # the image are written relative, as in debian_root: they name none of this
-            # machine's files.
-            path = ":".join(f"/{folder}" for folder in IMAGE_PATH)
-            buildah(
-                "config",
-                "--env", f"PATH={path}",
-                "--env", "LANG=C.UTF-8",
-                "--env", f"PIP_CERT=/{IMAGE_CA_BUNDLE}",
-                "--cmd", "python3",
-                container,
-            )  # fmt: skip
-            buildah("commit", "--format", "docker", container, BASE_IMAGE)
-        finally:
-            buildah("rm", container, check=False)
+        # The official image's locale, and the bundle pip is to trust. Paths inside the image
+        # are written relative, as in debian_root: they name none of this machine's files.
+        config = ["--env", "LANG=C.UTF-8", "--env", f"PIP_CERT=/{IMAGE_CA_BUNDLE}"]
+        commit_root(root, BASE_IMAGE, *config, "--cmd", "python3")
 
 
 def make_debian_image():
     """Debian 12 minbase as it is, under the official slim image's name (the Apache image
     of compose.yaml starts from it)."""
+    commit_root(base_root(), DEBIAN_IMAGE, "--cmd", "bash")
+
+
+def commit_root(root, name, *config):
+    """An image `name` holding the folder `root`, with the official images' PATH and `config`
+    (`buildah config` options)."""
     container = buildah("from", "scratch").stdout.strip()
     try:
         mount = buildah("mount", container).stdout.strip()
-        subprocess.run(["cp", "-a", f"{base_root()}/.", mount], check=True)
+        subprocess.run(["cp", "-a", f"{root}/.", mount], check=True)
         buildah("umount", container)
         path = ":".join(f"/{folder}" for folder in IMAGE_PATH)
-        buildah("config", "--env", f"PATH={path}", "--cmd", "bash", container)
-        buildah("commit", "--format", "docker", container, DEBIAN_IMAGE)
+        buildah("config", "--env", f"PATH={path}", *config, container)
+        buildah("commit", "--format", "docker", container, name)
     finally:
         buildah("rm", container, check=False)
 
