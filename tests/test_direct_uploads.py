@@ -92,6 +92,19 @@ def log_in_browser(browser, url, username):
     browser.submit("main button[type=submit]", "/")
 
 
+def open_upload_form(browser, url, title):
+    """Logged in as alice, the upload form with its title and a still image filled in; the
+    limits the page states, before a file is chosen."""
+    log_in_browser(browser, url, "alice")
+    browser.goto(f"{url}/uploads/new/")
+    limits = browser.page.locator(".upload-limit").all_text_contents()
+    browser.page.fill("#id_title", title)
+    browser.page.set_input_files(
+        "#id_image", {"name": "still.png", "mimeType": "image/png", "buffer": png_bytes()}
+    )
+    return limits
+
+
 def write_random(path, size):
     """`size` random bytes in `path`; their SHA-256."""
     digest = hashlib.sha256()
@@ -118,14 +131,8 @@ def test_a_large_file_goes_from_the_browser_to_the_bucket(
     ):
         allow_origin(s3_server, project.bucket, app.url)
         browser = open_browser(ignore_https_errors=True)
-        log_in_browser(browser, app.url, "alice")
-        browser.goto(f"{app.url}/uploads/new/")
-        limits = browser.page.locator(".upload-limit").all_text_contents()
+        limits = open_upload_form(browser, app.url, "A long film")
         assert limits == ["Up to 5.0\xa0GB."] * 2, limits  # stated before a file is chosen
-        browser.page.fill("#id_title", "A long film")
-        browser.page.set_input_files(
-            "#id_image", {"name": "still.png", "mimeType": "image/png", "buffer": png_bytes()}
-        )
         browser.page.set_input_files("#id_attachment", str(film))
         browser.page.click("main button[type=submit]")
         progress, deadline = [], time.monotonic() + 600
@@ -245,13 +252,8 @@ def test_a_file_the_bucket_refuses_is_named_on_the_page(
     field, content_type, size, says = REFUSED[refused]
     before, posted_before = saved(s3_server, project), form_posts(small_site)
     browser = open_browser(ignore_https_errors=True)
-    log_in_browser(browser, small_site.url, "alice")
-    browser.goto(f"{small_site.url}/uploads/new/")
-    assert browser.page.locator(".upload-limit").first.text_content() == "Up to 1.0\xa0MB."
-    browser.page.fill("#id_title", "Refused")
-    browser.page.set_input_files(
-        "#id_image", {"name": "still.png", "mimeType": "image/png", "buffer": png_bytes()}
-    )
+    limits = open_upload_form(browser, small_site.url, "Refused")
+    assert limits[0] == "Up to 1.0\xa0MB."
     browser.page.set_input_files(
         field, {"name": "file.pdf", "mimeType": content_type, "buffer": os.urandom(size)}
     )
@@ -298,13 +300,8 @@ def test_a_copy_never_replaces_another_upload(project, s3_server):
 def test_without_javascript_files_go_through_the_app(project, s3_server, small_site, open_browser):
     before = saved(s3_server, project)
     browser = open_browser(ignore_https_errors=True, java_script_enabled=False)
-    log_in_browser(browser, small_site.url, "alice")
-    browser.goto(f"{small_site.url}/uploads/new/")
-    assert browser.page.locator(".upload-limit").first.text_content() == "Up to 10.0\xa0MB."
-    browser.page.fill("#id_title", "Without JavaScript")
-    browser.page.set_input_files(
-        "#id_image", {"name": "still.png", "mimeType": "image/png", "buffer": png_bytes()}
-    )
+    limits = open_upload_form(browser, small_site.url, "Without JavaScript")
+    assert limits[0] == "Up to 10.0\xa0MB."
     browser.page.set_input_files(
         "#id_attachment", {"name": "no script.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
