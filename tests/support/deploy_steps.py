@@ -231,21 +231,10 @@ class Server:
         if self.web_server == "nginx":
             for site in self.enabled_sites("etc/nginx/sites-enabled"):
                 text = re.sub(r"(?m)^\s*listen\s+\[::\]:.*\n", "", site.read_text())
-                for port, free in self.ports.items():
-                    listen = rf"(?m)^(\s*listen\s+)(?:127\.0\.0\.1:)?(?:{sources[port]})\b"
-                    text = re.sub(listen, rf"\g<1>127.0.0.1:{free}", text)
-                outside = re.findall(r"(?m)^\s*listen\s+(?!127\.0\.0\.1:).*", text)
-                assert not outside, f"{site} would listen beyond 127.0.0.1: {outside}"
-                site.write_text(text)
+                site.write_text(self.loopback_listen(site, text, "listen", sources))
             return
         ports = self.chroot.path("etc/apache2/ports.conf")
-        text = ports.read_text()
-        for port, free in self.ports.items():
-            listen = rf"(?m)^(\s*Listen\s+)(?:127\.0\.0\.1:)?(?:{sources[port]})\b"
-            text = re.sub(listen, rf"\g<1>127.0.0.1:{free}", text)
-        outside = re.findall(r"(?m)^\s*Listen\s+(?!127\.0\.0\.1:).*", text)
-        assert not outside, f"{ports} would listen beyond 127.0.0.1: {outside}"
-        ports.write_text(text)
+        ports.write_text(self.loopback_listen(ports, ports.read_text(), "Listen", sources))
         for site in self.enabled_sites("etc/apache2/sites-enabled"):
             text = site.read_text()
             for port, free in self.ports.items():
@@ -253,6 +242,16 @@ class Server:
                     rf"<VirtualHost \*:(?:{sources[port]})>", f"<VirtualHost *:{free}>", text
                 )
             site.write_text(text)
+
+    def loopback_listen(self, path, text, directive, sources):
+        """`text` of `path` with its `directive` lines on 127.0.0.1 and the free ports; no
+        line may be left listening beyond 127.0.0.1."""
+        for port, free in self.ports.items():
+            listen = rf"(?m)^(\s*{directive}\s+)(?:127\.0\.0\.1:)?(?:{sources[port]})\b"
+            text = re.sub(listen, rf"\g<1>127.0.0.1:{free}", text)
+        outside = re.findall(rf"(?m)^\s*{directive}\s+(?!127\.0\.0\.1:).*", text)
+        assert not outside, f"{path} would listen beyond 127.0.0.1: {outside}"
+        return text
 
     def enabled_sites(self, folder):
         """The files the enabled sites are, a symlink followed inside the chroot."""
