@@ -41,6 +41,7 @@ KEEP_ONLY_IF = {
     f"{APP}/bucket.py": USES_S3,
     f"{APP}/uploads_s3.py": MEDIA_FILES == "s3",
     f"{APP}/direct_uploads.py": MEDIA_FILES == "s3",
+    f"{APP}/templates": MEDIA_FILES == "s3",
     "static/js/direct_uploads.js": MEDIA_FILES == "s3",
     **{f"{APP}/private_{choice}.py": choice == MEDIA_FILES for choice in ("local", "s3")},
     f"{APP}/whole_files.py": MEDIA_FILES == "local",

@@ -1,9 +1,8 @@
-"""Uploads straight from the browser to the bucket: the app signs, for each file field of a
-form, a POST policy for one key under private/incoming/ (size and type limited); the browser
-sends the file there (static/js/direct_uploads.js), then the form with the key only. The form
-accepts the key if the app signed it for this form and user within the hour and the object is
-there within the limit; saving copies it inside the bucket to the field's storage
-(uploads_s3.py). Without JavaScript the file comes through the app, as before.
+"""Uploads straight from the browser to the bucket: for each file field of a form the app signs
+a POST policy for one key under private/incoming/ (size and type limited); the browser sends the
+file there (static/js/direct_uploads.js), then the form with the key only. The form accepts a
+key it signed for this form and user within the hour, whose object is there within the limit;
+saving copies it inside the bucket (uploads_s3.py). Without JavaScript, files come through the app.
 
     class MyForm(DirectUploads, forms.ModelForm): ...   # MyForm(data, files, user=user)
 """
@@ -19,7 +18,6 @@ from django.core import signing
 from django.core.files.base import File
 from django.core.files.storage import storages
 from django.template.defaultfilters import filesizeformat
-from django.utils.html import format_html
 from storages.backends.s3 import S3Storage
 
 from .bucket import key
@@ -28,6 +26,7 @@ from .bucket import key
 # day by the lifecycle rule that setup_buckets installs.
 INCOMING = "incoming/"
 EXPIRES = 3600  # seconds for which a form's policies and keys are valid
+REFUSED = "The uploaded file was not found or not issued to this form; choose it again."
 
 
 class StagedFile(File):
@@ -40,21 +39,20 @@ class StagedFile(File):
 
 
 class DirectFileInput(forms.ClearableFileInput):
+    template_name = "staticmedia/direct_file_input.html"
+
     class Media:
         js = ["js/direct_uploads.js"]
 
-    def __init__(self, post, token, attrs=None):
-        super().__init__(attrs)
-        self.post, self.token = post, token
+    def __init__(self, post, token, attrs):
+        super().__init__({**attrs, "data-direct-upload": json.dumps(post)})
+        self.token, self.direct_limit = token, post["limit"]
 
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = {**(attrs or {}), "data-direct-upload": json.dumps(self.post)}
-        limits = (filesizeformat(settings.MAX_UPLOAD_SIZE), self.post["limit"])
-        return super().render(name, value, attrs, renderer) + format_html(
-            '<input type="hidden" name="{0}-key" value="{1}"><input type="hidden" name="{0}-name">'
-            ' <small class="upload-limit" data-direct="Up to {3}.">Up to {2}.</small>',
-            name, self.token, *limits,
-        )  # fmt: skip
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        app_limit = filesizeformat(settings.MAX_UPLOAD_SIZE)
+        context["widget"] |= {"token": self.token, "limits": (app_limit, self.direct_limit)}
+        return context
 
     def value_from_datadict(self, data, files, name):
         if name in files or not data.get(f"{name}-name"):  # sent through the app, or nothing
@@ -71,23 +69,21 @@ class DirectUploads:
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user_id = user.pk
-        self.incoming = storages["private"]
+        self.user_id, self.incoming = user.pk, storages["private"]
         if not isinstance(self.incoming, S3Storage):
             return  # local disk (development, tests): files come through the app
-        client = self.incoming.connection.meta.client
+        limit = settings.DIRECT_UPLOAD_MAX_SIZE
         for name, field in self.fields.items():
             if not isinstance(field, forms.FileField):
                 continue
             incoming = key(self.incoming, f"{INCOMING}{secrets.token_urlsafe(16)}")
             type_ = "image/" if isinstance(field, forms.ImageField) else ""
-            post = client.generate_presigned_post(
+            post = self.incoming.connection.meta.client.generate_presigned_post(
                 self.incoming.bucket_name, incoming, ExpiresIn=EXPIRES, Conditions=[
-                    ["content-length-range", 1, settings.DIRECT_UPLOAD_MAX_SIZE],
-                    ["starts-with", "$Content-Type", type_],
+                    ["content-length-range", 1, limit], ["starts-with", "$Content-Type", type_],
                 ])  # fmt: skip
-            post |= {"url": post["url"].rstrip("/") + "/", "max": settings.DIRECT_UPLOAD_MAX_SIZE,
-                     "limit": filesizeformat(settings.DIRECT_UPLOAD_MAX_SIZE)}  # fmt: skip
+            post |= {"url": post["url"].rstrip("/") + "/", "max": limit,
+                     "limit": filesizeformat(limit)}  # fmt: skip
             token = signing.dumps([incoming, self.user_id], salt=self._salt(name))
             field.widget = DirectFileInput(post, token, field.widget.attrs)
             field.to_python = partial(self._receive, field, name, field.to_python)
@@ -101,18 +97,14 @@ class DirectUploads:
         if not isinstance(data, tuple):
             return to_python(data)
         token, filename = data
-        refused = "The uploaded file was not found or not issued to this form; choose it again."
-        try:
+        try:  # forged, for another form or field, or expired: BadSignature
             incoming, user_id = signing.loads(token, salt=self._salt(name), max_age=EXPIRES)
-        except signing.BadSignature:  # forged, for another form or field, or expired
-            raise forms.ValidationError(refused) from None
-        if user_id != self.user_id or not incoming.startswith(key(self.incoming, INCOMING)):
-            raise forms.ValidationError(refused)
-        bucket = self.incoming.bucket_name
-        try:
+            if user_id != self.user_id or not incoming.startswith(key(self.incoming, INCOMING)):
+                raise forms.ValidationError(REFUSED)
+            bucket = self.incoming.bucket_name
             head = self.incoming.connection.meta.client.head_object(Bucket=bucket, Key=incoming)
-        except ClientError:
-            raise forms.ValidationError(refused) from None
+        except (signing.BadSignature, ClientError):
+            raise forms.ValidationError(REFUSED) from None
         if head["ContentLength"] > settings.DIRECT_UPLOAD_MAX_SIZE:
             limit = filesizeformat(settings.DIRECT_UPLOAD_MAX_SIZE)
             raise forms.ValidationError(f"The file is larger than the limit, {limit}.")

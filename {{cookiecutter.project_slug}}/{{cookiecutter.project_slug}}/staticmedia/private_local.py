@@ -1,28 +1,21 @@
-"""Sending a private file from local disk, once private.py has let its reader through.
-{% if cookiecutter.web_server == "nginx" %}
-nginx sends the bytes: the app answers with X-Accel-Redirect, a URL under nginx's `internal`
-location for PRIVATE_MEDIA_ROOT (deploy/nginx/), and no body. Under runserver (DEBUG on),
-Django sends them itself.
-
+"""Sending a private file from local disk, once private.py let its reader through.
+{%- if cookiecutter.web_server == "nginx" %}
+nginx sends the bytes: the app answers X-Accel-Redirect, a URL under nginx's `internal` location
+for PRIVATE_MEDIA_ROOT (deploy/nginx/). Under runserver (DEBUG on), Django sends them itself.
 Not django-sendfile2 (0.7.2): its filename* carries backslash escapes (a quote is saved as a
 backslash and a quote), and it marks .gz files Content-Encoding: gzip, so browsers unpack them.
 {%- elif cookiecutter.web_server == "caddy" %}
-Caddy sends the bytes: the app answers with X-Private-File, the file's path under
-PRIVATE_MEDIA_ROOT, and no body; the Caddyfile's handle_response (deploy/caddy/) sends that
-file from PRIVATE_MEDIA_ROOT. Under runserver (DEBUG on), Django sends them itself.
-
-Not django-sendfile2 (0.7.2): it has no backend for Caddy, its filename* carries backslash
-escapes (a quote is saved as a backslash and a quote), and it marks .gz files
+Caddy sends the bytes: the app answers X-Private-File, the file's path under PRIVATE_MEDIA_ROOT,
+which the Caddyfile's handle_response sends (deploy/caddy/). Under runserver (DEBUG on), Django
+sends them itself. Not django-sendfile2 (0.7.2): it has no backend for Caddy, its filename*
+carries backslash escapes (a quote is saved as a backslash and a quote), and it marks .gz files
 Content-Encoding: gzip, so browsers unpack them.
 {%- else %}
-Apache sends the bytes: the app answers with X-Sendfile, the file's path, and no body, and
-mod_xsendfile sends it from PRIVATE_MEDIA_ROOT only (deploy/apache/). Under runserver (DEBUG
-on), Django sends them itself.
-
+Apache sends the bytes: the app answers X-Sendfile, the file's path, which mod_xsendfile sends
+from PRIVATE_MEDIA_ROOT only (deploy/apache/). Under runserver (DEBUG on), Django sends them.
 Not django-sendfile2 (0.7.2): its filename* carries backslash escapes (a quote is saved as a
 backslash and a quote), .gz files get Content-Encoding: gzip, X-Sendfile paths go as latin-1.
-{%- endif %}
-"""
+{%- endif %}"""
 
 import mimetypes
 {%- if cookiecutter.web_server == "nginx" %}

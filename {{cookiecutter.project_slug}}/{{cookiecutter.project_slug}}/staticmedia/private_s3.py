@@ -1,6 +1,6 @@
-"""Private uploads in the bucket: the storage, whose links are the site's check, and that check's
-answer, a redirect to a link signed for a minute: the bucket sends the bytes, with the download's
-headers the link asks for. On local disk (development, tests) the app sends them itself."""
+"""Private uploads in the bucket: their links are the site's check, which redirects the reader
+it lets through to a link signed for a minute. On local disk (development, tests), the app
+sends them."""
 
 import mimetypes
 
@@ -12,15 +12,14 @@ from .uploads_s3 import UploadS3Storage
 
 
 class PrivateS3Storage(UploadS3Storage):
-    """The uploads' storage, with url() the site's check (private.private_file), as on local
-    disk: a page that shows a private file's url never hands a signed link to whoever sees it."""
+    """url() is the site's check (private.private_file): a page never shows a signed link."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         return reverse("private_file", args=[name])
 
     def signed_url(self, name, filename):
-        """A link to `name` valid for querystring_expire seconds; the bucket answers it as a
-        download named `filename`, for this reader only: no shared cache keeps it."""
+        """A link valid querystring_expire seconds: a download named `filename`, kept by no
+        shared cache."""
         parameters = {
             "ResponseContentType": mimetypes.guess_type(filename)[0] or "application/octet-stream",
             "ResponseContentDisposition": content_disposition_header(True, filename),

@@ -1,9 +1,7 @@
-"""The uploads' S3 storage: an upload never replaces another, however many processes save one
-name at once. django-storages asks the bucket whether a name is free, then writes: two writers
-can both hear "free". Here the write is conditional too (If-None-Match: *): the bucket refuses
-it once the name is taken (412, or 409 to one of two racing writers), and the upload is saved
-under the name plus a random suffix instead. A file the browser sent to the bucket
-(direct_uploads.py) is copied there, inside the bucket, never through the app."""
+"""The uploads' S3 storage: an upload never replaces another. django-storages asks whether a name
+is free, then writes, and two writers can both hear "free"; here the write is conditional too
+(If-None-Match: *), and a refused one (412, or 409 to one of two racers) gets a random suffix.
+A file the browser sent to the bucket (direct_uploads.py) is copied inside the bucket."""
 
 import posixpath
 
@@ -57,14 +55,14 @@ class UploadS3Storage(S3Storage):
     def _save(self, name, content):
         if not isinstance(content, StagedFile):
             return super()._save(name, content)
-        name = clean_name(name)
+        name, client = clean_name(name), self.connection.meta.client
         # The object the form checked (its ETag), with this storage's headers for its name.
-        self.connection.meta.client.copy_object(
+        client.copy_object(
             Bucket=self.bucket_name, Key=key(self, name), MetadataDirective="REPLACE",
             CopySource={"Bucket": content.bucket, "Key": content.key},
             CopySourceIfMatch=content.etag, **write_parameters(self, name),
         )  # fmt: skip
-        self.connection.meta.client.delete_object(Bucket=content.bucket, Key=content.key)
+        client.delete_object(Bucket=content.bucket, Key=content.key)
         return name
 
     def _with_random_suffix(self, name):
