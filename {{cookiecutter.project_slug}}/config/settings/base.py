@@ -11,8 +11,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
 class _Env(environ.Env):
-    """django-environ, plus: a blank variable is unset, as in .env.example (not a path ".");
-    a malformed one is named (int("10MB") alone names no variable)."""
+    """A blank variable is unset, as in .env.example; a malformed one is named in the error."""
 
     def get_value(self, var, cast=None, default=environ.Env.NOTSET, parse_default=False):
         if self.ENVIRON.get(var) == "":

@@ -1,6 +1,4 @@
 from django import forms
-from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 {%- if cookiecutter.media_files == "s3" %}
 
 from {{ cookiecutter.project_slug }}.staticmedia.direct_uploads import DirectUploads
@@ -22,13 +20,6 @@ class UploadForm({% if cookiecutter.media_files == "s3" %}DirectUploads, {% endi
             del self.fields["attachment"]  # a private file needs someone to belong to
 
     def clean(self):
-        for name in ("image", "attachment"):
-            file = self.cleaned_data.get(name)
-            # Only a file that came through the app: this is that way's limit.
-            if isinstance(file, UploadedFile) and file.size > settings.MAX_UPLOAD_SIZE:
-                self.add_error(
-                    name, f"The file is {file.size} bytes; the limit is {settings.MAX_UPLOAD_SIZE}."
-                )
         if attachment := self.cleaned_data.get("attachment"):
             # Browsers send a quote in a file's name as %22 (HTML's form encoding).
             self.instance.attachment_name = attachment.name.replace("%22", '"')
