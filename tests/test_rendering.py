@@ -1,5 +1,6 @@
 """Each valid combination renders to files a careful person could have written by hand."""
 
+import ast
 import re
 import shutil
 import subprocess
@@ -63,6 +64,23 @@ def test_ruff_check_and_format_are_clean(project):
     for command in (["check", "--no-cache", "."], ["format", "--check", "--no-cache", "."]):
         result = subprocess.run([RUFF, *command], cwd=project, capture_output=True, text=True)
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def owned_python(project):
+    """The Python its owner maintains: the project's own tests and migrations left out."""
+    for path in sorted(project.rglob("*.py")):
+        if not {"tests", "migrations"} & set(path.relative_to(project).parts):
+            yield path
+
+
+def test_no_module_over_200_lines_and_no_class_over_120(project):
+    for path in owned_python(project):
+        tree = ast.parse(text := path.read_text())
+        assert text.count("\n") <= 200, f"{path}: {text.count(chr(10))} lines"
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                size = node.end_lineno - node.lineno + 1
+                assert size <= 120, f"{path}: class {node.name} has {size} lines"
 
 
 def test_only_the_chosen_storage_modules_are_kept(project):
