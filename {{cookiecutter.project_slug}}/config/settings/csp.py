@@ -1,7 +1,6 @@
-"""Content Security Policy: where pages may load scripts, styles, fonts and images from, built
-from STATIC_URL and MEDIA_URL; nothing inline. Sent by django-csp (MIDDLEWARE) on both lines,
-not Django 6's SECURE_CSP: 5.2 has none, and one mechanism is one policy, one report-only
-switch and one set of checks. https://django-csp.readthedocs.io/"""
+"""Content Security Policy: where pages may load files from, built from STATIC_URL and MEDIA_URL;
+nothing inline. Sent by django-csp (MIDDLEWARE), on Django 5.2 (no SECURE_CSP) and 6 alike.
+https://django-csp.readthedocs.io/"""
 
 from csp.constants import NONE, SELF
 
