@@ -1,33 +1,9 @@
 {%- set site = "deploy/caddy/Caddyfile" if cookiecutter.web_server == "caddy" else "deploy/" ~ cookiecutter.web_server ~ "/" ~ cookiecutter.project_slug ~ ".conf" -%}
 {%- set server = {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server] -%}
 {%- set served = "root for handle_path {url}*" if cookiecutter.web_server == "caddy" else "alias for {url}" -%}
-"""`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: only the
-facts that must agree with the settings are read (one regular expression each, comments left
-out), and staticmedia.W010 names the setting, both values and the line when one does not:
-{%- if cookiecutter.static_files == "web_server" %}
-- the folder served for STATIC_URL is STATIC_ROOT;
-{%- endif %}
-{%- if cookiecutter.media_files == "local" %}
-- the folder served for MEDIA_URL is MEDIA_ROOT;
-{%- endif %}
-{%- if cookiecutter.web_server == "nginx" %}
-- client_max_body_size is MAX_UPLOAD_SIZE.
-{%- elif cookiecutter.web_server == "caddy" %}
-- request_body's max_size and the Content-Length expression are MAX_UPLOAD_SIZE.
-{%- else %}
-- LimitRequestBody and the Content-Length RewriteCond are MAX_UPLOAD_SIZE.
-{%- endif %}
-{%- if cookiecutter.media_files == "local" %}
-staticmedia.W011 says when {{ server }} could not send private files: PRIVATE_MEDIA_ROOT is not
-{%- if cookiecutter.web_server == "nginx" %}
-the folder of its `internal` location at PRIVATE_MEDIA_INTERNAL_URL.
-{%- elif cookiecutter.web_server == "caddy" %}
-the root of the handle_response that sends the app's X-Private-File.
-{%- else %}
-its XSendFilePath.
-{%- endif %}
-{%- endif %}
-"""
+"""`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: staticmedia.W010
+names the setting, both values and the line where a folder it serves or its upload size limit no
+longer matches the settings{% if cookiecutter.media_files == "local" %}; W011, why it could not send private files{% endif %}."""
 
 import os
 import re
@@ -40,11 +16,9 @@ from django.core.files.storage import storages
 
 SITE = "{{ site }}"
 {%- if cookiecutter.web_server == "caddy" %}
-# Caddy's size units: max_size 10MiB (or 10MB, 10 million bytes).
 UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3, "ki": 1024, "mi": 1024**2, "gi": 1024**3}
 {%- endif %}
 {%- if cookiecutter.web_server == "nginx" %}
-# nginx size suffixes: client_max_body_size 10m.
 UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 {%- endif %}
 {%- if cookiecutter.static_files == "web_server" or cookiecutter.media_files == "local" %}
@@ -95,7 +69,7 @@ def _normal(value):
     if size := re.fullmatch(r"(\d+)([kKmMgG]?)", str(value)):
         return int(size[1]) * UNITS[size[2].lower()]
 {%- elif cookiecutter.web_server == "caddy" %}
-    """A folder without a trailing slash; a size in bytes (Caddy's 10MiB is 10485760)."""
+    """A folder without a trailing slash; a size in bytes (Caddy's 10MiB is 10485760, 10MB 10**7)."""
     if size := re.fullmatch(r"(\d+)([kmg]i?)?b?", str(value), re.IGNORECASE):
         return int(size[1]) * UNITS[(size[2] or "").lower()]
 {%- else %}
