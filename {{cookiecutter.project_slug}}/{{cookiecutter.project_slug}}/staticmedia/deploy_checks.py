@@ -69,7 +69,7 @@ def _normal(value):
     if size := re.fullmatch(r"(\d+)([kKmMgG]?)", str(value)):
         return int(size[1]) * UNITS[size[2].lower()]
 {%- elif cookiecutter.web_server == "caddy" %}
-    """A folder without a trailing slash; a size in bytes (Caddy's 10MiB is 10485760, 10MB 10**7)."""
+    """A folder without a trailing slash; a size in bytes (Caddy's 10MiB is 10485760)."""
     if size := re.fullmatch(r"(\d+)([kmg]i?)?b?", str(value), re.IGNORECASE):
         return int(size[1]) * UNITS[(size[2] or "").lower()]
 {%- else %}
