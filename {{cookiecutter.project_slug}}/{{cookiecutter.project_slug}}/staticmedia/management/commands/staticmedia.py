@@ -114,7 +114,6 @@ def static_rows():
 
 
 def media_rows(alias):
-    """Public uploads (alias "default") or private ones ("private")."""
     storage, private = storages[alias], alias == "private"
     rows = {"storage": _storage(alias)}
     if not private:
