@@ -106,36 +106,29 @@ def check_site_matches_settings(app_configs, **kwargs):
                 where = f"line {text.count(chr(10), 0, match.start(1)) + 1} of {SITE}"
                 found = f"sets {directive} to {match[1]}"
                 warnings.append(_drift(setting, value, where, found, f"Edit {where}"))
-    return warnings
 {%- if cookiecutter.media_files == "local" %}
-
-
-@register(Tags.staticfiles, deploy=True)
-def check_site_sends_private_files(app_configs, **kwargs):
-    if (text := _site()) is None:
-        return []
     root = storages["private"].location  # PRIVATE_MEDIA_ROOT
 {%- if cookiecutter.web_server == "nginx" %}
     url = settings.PRIVATE_MEDIA_INTERNAL_URL
     internal = re.search(r"location\s+" + re.escape(url) + r"\s*\{[^{}]*\binternal\s*;", text)
-    match = internal and re.search(_alias(url), text)
+    served = internal and re.search(_alias(url), text)
     wanted = f"an `internal` location {url} with `alias {root}/;`"
 {%- elif cookiecutter.web_server == "caddy" %}
     # handle_response { root * /path/ rewrite * {rp.header.X-Private-File} ... }
     block = re.search(r"\bhandle_response\b[^{}]*\{((?:[^{}]|\{[^{}]*\})*)\}", text)
     sends = block and "{rp.header.X-Private-File}" in block[1]
-    match = sends and re.search(r"\broot\s+\*\s+\"?([^\"\s]+)", block[1])
+    served = sends and re.search(r"\broot\s+\*\s+\"?([^\"\s]+)", block[1])
     wanted = f"a handle_response with `root * {root}/` that sends X-Private-File"
 {%- else %}
-    match = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
+    served = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
     wanted = f"`XSendFile On` and `XSendFilePath {root}/`"
 {%- endif %}
-    if match and _normal(match[1]) == _normal(root):
-        return []
-    return [Warning(
-        f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {SITE} lacks "
-        f"{wanted}: their downloads would fail.",
-        hint=f"Add {wanted} to {SITE}, or change PRIVATE_MEDIA_ROOT.",
-        id="staticmedia.W011",
-    )]  # fmt: skip
+    if not served or _normal(served[1]) != _normal(root):
+        warnings.append(Warning(
+            f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {SITE} "
+            f"lacks {wanted}: their downloads would fail.",
+            hint=f"Add {wanted} to {SITE}, or change PRIVATE_MEDIA_ROOT.",
+            id="staticmedia.W011",
+        ))  # fmt: skip
 {%- endif %}
+    return warnings
