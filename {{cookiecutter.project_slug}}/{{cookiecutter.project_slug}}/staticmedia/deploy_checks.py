@@ -2,8 +2,8 @@
 {%- set server = {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server] -%}
 {%- set served = "root for handle_path {url}*" if cookiecutter.web_server == "caddy" else "alias for {url}" -%}
 """`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: staticmedia.W010
-names the setting, both values and the line where a folder it serves or its upload size limit no
-longer matches the settings{% if cookiecutter.media_files == "local" %}; W011, why it could not send private files{% endif %}."""
+names the setting, both values and the line where a folder it serves or its upload size limit
+stops matching the settings{% if cookiecutter.media_files == "local" %}; W011 says why it could not send private files{% endif %}."""
 
 import os
 import re
@@ -78,14 +78,6 @@ def _normal(value):
     return os.path.normpath(str(value))
 
 
-def _site():
-    """The site's text, comments blanked out (line numbers stay); None with DEBUG on or no file."""
-    path = settings.BASE_DIR / SITE
-    if settings.DEBUG or not path.is_file():
-        return None
-    return re.sub(r"(?m)(?:^|(?<=\s))#.*$", lambda match: " " * len(match[0]), path.read_text())
-
-
 def _drift(setting, value, where, seen, fix):
     hint = f"{fix} and install the file on the server, or change {setting}."
     return Warning(f"{setting} is {value!r}, but {where} {seen}.", hint=hint, id="staticmedia.W010")
@@ -93,8 +85,11 @@ def _drift(setting, value, where, seen, fix):
 
 @register(Tags.staticfiles, deploy=True)
 def check_site_matches_settings(app_configs, **kwargs):
-    if (text := _site()) is None:
+    path = settings.BASE_DIR / SITE
+    if settings.DEBUG or not path.is_file():
         return []
+    # Comments blanked out: the line numbers stay.
+    text = re.sub(r"(?m)(?:^|(?<=\s))#.*$", lambda match: " " * len(match[0]), path.read_text())
     warnings = []
     for setting, value, directive, pattern in _facts():
         matches = list(re.finditer(pattern, text, re.MULTILINE))
