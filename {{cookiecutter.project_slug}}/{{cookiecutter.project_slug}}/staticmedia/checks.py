@@ -23,7 +23,6 @@ def _folder(path):
 
 
 def _sources():
-    """The STATICFILES_DIRS folders, as Django's own finder reads them."""
     return [_folder(root) for _prefix, root in FileSystemFinder().locations]
 
 

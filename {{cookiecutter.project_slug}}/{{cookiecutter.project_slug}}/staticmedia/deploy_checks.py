@@ -1,33 +1,9 @@
 {%- set site = "deploy/caddy/Caddyfile" if cookiecutter.web_server == "caddy" else "deploy/" ~ cookiecutter.web_server ~ "/" ~ cookiecutter.project_slug ~ ".conf" -%}
 {%- set server = {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server] -%}
 {%- set served = "root for handle_path {url}*" if cookiecutter.web_server == "caddy" else "alias for {url}" -%}
-"""`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: only the
-facts that must agree with the settings are read (one regular expression each, comments left
-out), and staticmedia.W010 names the setting, both values and the line when one does not:
-{%- if cookiecutter.static_files == "web_server" %}
-- the folder served for STATIC_URL is STATIC_ROOT;
-{%- endif %}
-{%- if cookiecutter.media_files == "local" %}
-- the folder served for MEDIA_URL is MEDIA_ROOT;
-{%- endif %}
-{%- if cookiecutter.web_server == "nginx" %}
-- client_max_body_size is MAX_UPLOAD_SIZE.
-{%- elif cookiecutter.web_server == "caddy" %}
-- request_body's max_size and the Content-Length expression are MAX_UPLOAD_SIZE.
-{%- else %}
-- LimitRequestBody and the Content-Length RewriteCond are MAX_UPLOAD_SIZE.
-{%- endif %}
-{%- if cookiecutter.media_files == "local" %}
-staticmedia.W011 says when {{ server }} could not send private files: PRIVATE_MEDIA_ROOT is not
-{%- if cookiecutter.web_server == "nginx" %}
-the folder of its `internal` location at PRIVATE_MEDIA_INTERNAL_URL.
-{%- elif cookiecutter.web_server == "caddy" %}
-the root of the handle_response that sends the app's X-Private-File.
-{%- else %}
-its XSendFilePath.
-{%- endif %}
-{%- endif %}
-"""
+"""`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: staticmedia.W010
+names the setting, both values and the line where a folder it serves or its upload size limit
+stops matching the settings{% if cookiecutter.media_files == "local" %}; W011 says why it could not send private files{% endif %}."""
 
 import os
 import re
@@ -40,11 +16,9 @@ from django.core.files.storage import storages
 
 SITE = "{{ site }}"
 {%- if cookiecutter.web_server == "caddy" %}
-# Caddy's size units: max_size 10MiB (or 10MB, 10 million bytes).
 UNITS = {"": 1, "k": 1000, "m": 1000**2, "g": 1000**3, "ki": 1024, "mi": 1024**2, "gi": 1024**3}
 {%- endif %}
 {%- if cookiecutter.web_server == "nginx" %}
-# nginx size suffixes: client_max_body_size 10m.
 UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
 {%- endif %}
 {%- if cookiecutter.static_files == "web_server" or cookiecutter.media_files == "local" %}
@@ -104,14 +78,6 @@ def _normal(value):
     return os.path.normpath(str(value))
 
 
-def _site():
-    """The site's text, comments blanked out (line numbers stay); None with DEBUG on or no file."""
-    path = settings.BASE_DIR / SITE
-    if settings.DEBUG or not path.is_file():
-        return None
-    return re.sub(r"(?m)(?:^|(?<=\s))#.*$", lambda match: " " * len(match[0]), path.read_text())
-
-
 def _drift(setting, value, where, seen, fix):
     hint = f"{fix} and install the file on the server, or change {setting}."
     return Warning(f"{setting} is {value!r}, but {where} {seen}.", hint=hint, id="staticmedia.W010")
@@ -119,8 +85,11 @@ def _drift(setting, value, where, seen, fix):
 
 @register(Tags.staticfiles, deploy=True)
 def check_site_matches_settings(app_configs, **kwargs):
-    if (text := _site()) is None:
+    path = settings.BASE_DIR / SITE
+    if settings.DEBUG or not path.is_file():
         return []
+    # Comments blanked out: the line numbers stay.
+    text = re.sub(r"(?m)(?:^|(?<=\s))#.*$", lambda match: " " * len(match[0]), path.read_text())
     warnings = []
     for setting, value, directive, pattern in _facts():
         matches = list(re.finditer(pattern, text, re.MULTILINE))
@@ -132,36 +101,29 @@ def check_site_matches_settings(app_configs, **kwargs):
                 where = f"line {text.count(chr(10), 0, match.start(1)) + 1} of {SITE}"
                 found = f"sets {directive} to {match[1]}"
                 warnings.append(_drift(setting, value, where, found, f"Edit {where}"))
-    return warnings
 {%- if cookiecutter.media_files == "local" %}
-
-
-@register(Tags.staticfiles, deploy=True)
-def check_site_sends_private_files(app_configs, **kwargs):
-    if (text := _site()) is None:
-        return []
     root = storages["private"].location  # PRIVATE_MEDIA_ROOT
 {%- if cookiecutter.web_server == "nginx" %}
     url = settings.PRIVATE_MEDIA_INTERNAL_URL
     internal = re.search(r"location\s+" + re.escape(url) + r"\s*\{[^{}]*\binternal\s*;", text)
-    match = internal and re.search(_alias(url), text)
+    served = internal and re.search(_alias(url), text)
     wanted = f"an `internal` location {url} with `alias {root}/;`"
 {%- elif cookiecutter.web_server == "caddy" %}
     # handle_response { root * /path/ rewrite * {rp.header.X-Private-File} ... }
     block = re.search(r"\bhandle_response\b[^{}]*\{((?:[^{}]|\{[^{}]*\})*)\}", text)
     sends = block and "{rp.header.X-Private-File}" in block[1]
-    match = sends and re.search(r"\broot\s+\*\s+\"?([^\"\s]+)", block[1])
+    served = sends and re.search(r"\broot\s+\*\s+\"?([^\"\s]+)", block[1])
     wanted = f"a handle_response with `root * {root}/` that sends X-Private-File"
 {%- else %}
-    match = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
+    served = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
     wanted = f"`XSendFile On` and `XSendFilePath {root}/`"
 {%- endif %}
-    if match and _normal(match[1]) == _normal(root):
-        return []
-    return [Warning(
-        f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {SITE} lacks "
-        f"{wanted}: their downloads would fail.",
-        hint=f"Add {wanted} to {SITE}, or change PRIVATE_MEDIA_ROOT.",
-        id="staticmedia.W011",
-    )]  # fmt: skip
+    if not served or _normal(served[1]) != _normal(root):
+        warnings.append(Warning(
+            f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {SITE} "
+            f"lacks {wanted}: their downloads would fail.",
+            hint=f"Add {wanted} to {SITE}, or change PRIVATE_MEDIA_ROOT.",
+            id="staticmedia.W011",
+        ))  # fmt: skip
 {%- endif %}
+    return warnings

@@ -1,7 +1,6 @@
 {%- set server = {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server] -%}
 """`manage.py staticmedia`: where static and media files are written, their URLs, who serves
-them and what to do next, from the settings it runs with (DJANGO_SETTINGS_MODULE=
-config.settings.prod for production)."""
+them and what to do next, by the settings it runs with (config.settings.prod in production)."""
 
 from pathlib import Path
 
@@ -26,24 +25,6 @@ from ...direct_uploads import INCOMING
 {%- endif %}
 
 ROWS = ["storage", "source", "written to", "URL prefix", "policy", "served by", "next"]
-# Who serves files kept on local disk once DEBUG is off, by storage.
-SERVED_BY = {
-{%- if cookiecutter.static_files == "whitenoise" %}
-    "staticfiles": "WhiteNoise, inside the app process, from STATIC_ROOT",
-{%- elif cookiecutter.static_files == "web_server" %}
-    "staticfiles": "{{ server }}, from STATIC_ROOT (its config is in deploy/)",
-{%- else %}
-    "staticfiles": "nobody: the production settings keep static files in the bucket",
-{%- endif %}
-{%- if cookiecutter.media_files == "local" %}
-    "default": "{{ server }}, from MEDIA_ROOT (its config is in deploy/); Django never serves "
-    "uploads with DEBUG off",
-    "private": "{{ server }} ({{ {"nginx": "X-Accel-Redirect", "apache": "X-Sendfile", "caddy": "X-Private-File"}[cookiecutter.web_server] }}), to the readers the view lets through",
-{%- else %}
-    "default": "nobody: the production settings keep uploads in the bucket",
-    "private": "the app itself, to the readers the view lets through",
-{%- endif %}
-}
 
 
 def _storage(alias):
@@ -108,7 +89,13 @@ def static_rows():
         rows["next"] = "nothing: edit the files in the source folders and reload the page"
         return rows
     rows["written to"] = f"{root} (STATIC_ROOT), by collectstatic" if root else "nowhere"
-    rows["served by"] = SERVED_BY["staticfiles"]
+{%- if cookiecutter.static_files == "whitenoise" %}
+    rows["served by"] = "WhiteNoise, inside the app process, from STATIC_ROOT"
+{%- elif cookiecutter.static_files == "web_server" %}
+    rows["served by"] = "{{ server }}, from STATIC_ROOT (its config is in deploy/)"
+{%- else %}
+    rows["served by"] = "nobody: the production settings keep static files in the bucket"
+{%- endif %}
     manifest = getattr(storage_class, "manifest_name", None)
     if root is None:
         rows["next"] = "set STATIC_ROOT, then run collectstatic"
@@ -127,7 +114,6 @@ def static_rows():
 
 
 def media_rows(alias):
-    """Public uploads (alias "default") or private ones ("private")."""
     storage, private = storages[alias], alias == "private"
     rows = {"storage": _storage(alias)}
     if not private:
@@ -146,14 +132,13 @@ def media_rows(alias):
             f"the bucket; without JavaScript, through the app (up to "
             f"{filesizeformat(settings.MAX_UPLOAD_SIZE)})"
         )
+        rows["served by"] = "S3, to whoever holds a signed link" if signed else "S3, to anyone"
         if private:
             rows["URL prefix"] = (
                 f"a view of the site, which checks who asks, then redirects to {link} "
                 f"+ a signature valid {expire} s"
             )
             rows["served by"] = "S3, to the readers the site lets through"
-        else:
-            rows["served by"] = "S3, to whoever holds a signed link" if signed else "S3, to anyone"
         rows["next"] = "nothing: uploads go to the bucket, each under its own name"
         if storage.file_overwrite or private and not (signed and expire <= 60):
             rows["next"] = "fix what `manage.py check` reports (staticmedia.W007, W008)"
@@ -161,20 +146,30 @@ def media_rows(alias):
 {%- endif %}
     root, setting = storage.location, "PRIVATE_MEDIA_ROOT" if private else "MEDIA_ROOT"
     rows["written to"] = f"{root} ({setting}), in each file field's upload_to sub-folder"
-    rows["served by"] = SERVED_BY[alias]
     if private:
         rows["URL prefix"] = f"{storage.base_url}, a view of the site that checks who asks"
         rows["next"] = f"keep {setting} outside MEDIA_ROOT, and back it up"
-        if settings.DEBUG:
-            rows["served by"] = "the app itself, to the readers the view lets through"
+        rows["served by"] = "the app itself, to the readers the view lets through"
+{%- if cookiecutter.media_files == "local" %}
+        if not settings.DEBUG:
+            rows["served by"] = "{{ server }} ({{ {"nginx": "X-Accel-Redirect", "apache": "X-Sendfile", "caddy": "X-Private-File"}[cookiecutter.web_server] }}), to the readers the view lets through"
+{%- endif %}
         return rows
     rows["URL prefix"] = f"{settings.MEDIA_URL} (MEDIA_URL)"
     if settings.DEBUG:
         rows["served by"] = "runserver, through static() in config/urls.py, while DEBUG is on"
         rows["next"] = f"nothing: uploads appear under {root}"
-    else:
-        missing = "" if Path(root).is_dir() else " (it does not exist yet)"
-        rows["next"] = f"let the app process write MEDIA_ROOT{missing}, and back it up"
+        return rows
+{%- if cookiecutter.media_files == "s3" %}
+    rows["served by"] = "nobody: the production settings keep uploads in the bucket"
+{%- else %}
+    rows["served by"] = (
+        "{{ server }}, from MEDIA_ROOT (its config is in deploy/); Django never serves uploads "
+        "with DEBUG off"
+    )
+{%- endif %}
+    missing = "" if Path(root).is_dir() else " (it does not exist yet)"
+    rows["next"] = f"let the app process write MEDIA_ROOT{missing}, and back it up"
     return rows
 
 
