@@ -66,3 +66,11 @@ def test_the_next_step_for_static_files_follows_what_is_in_static_root(tmp_path)
         call_command("collectstatic", "--noinput", verbosity=0)
         count = sum(1 for path in root.rglob("*") if path.is_file())
         assert explain()["static"]["next"].startswith(f"nothing now: STATIC_ROOT holds {count}")
+
+
+def test_a_policy_without_default_src_is_explained_by_its_own_directives():
+    policies = {"CONTENT_SECURITY_POLICY": {"DIRECTIVES": {"script-src": ["'self'"]}}}
+    with override_settings(**policies, CONTENT_SECURITY_POLICY_REPORT_ONLY=None):
+        static = explain()["static"]
+    sources = "'self' (this site); from config/settings/csp.py"
+    assert static["policy"] == f"script-src/style-src/font-src: {sources}"

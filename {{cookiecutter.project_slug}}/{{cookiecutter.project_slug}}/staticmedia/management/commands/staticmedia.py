@@ -35,7 +35,8 @@ def _policy(*names):
     """The Content Security Policy's sources in directives `names`, and where each comes from."""
     if not (found := csp_directives()):
         return "none: no Content Security Policy is set"
-    sources = dict.fromkeys(s for name in names for s in found.get(name) or found["default-src"])
+    fallback = found.get("default-src", [])  # a policy may set no default-src
+    sources = dict.fromkeys(s for name in names for s in found.get(name) or fallback)
     whence = {"'self'": "this site", settings.MEDIA_URL: "MEDIA_URL"}
     whence[settings.STATIC_URL] = "STATIC_URL"
     listed = ", ".join(f"{source} ({whence.get(source, 'added by hand')})" for source in sources)
