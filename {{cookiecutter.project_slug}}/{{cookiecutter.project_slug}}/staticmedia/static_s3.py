@@ -22,16 +22,8 @@ from .collectstatic_workers import Uploads
 REVALIDATE = {"CacheControl": "no-cache"}
 
 
-class FastS3ManifestStaticStorage(ManifestFilesMixin, S3StaticStorage):
-    """S3ManifestStaticStorage, fast at collectstatic; its OPTIONS are those of S3Storage."""
-
-    _manifest_sources = None  # the fingerprint of the sources in the manifest in the bucket
-    _fingerprint = None  # of this run's sources, written into the manifest
-    _sources = None  # while collecting: name -> (storage, path) of each local file
-
-    def get_default_settings(self):  # collectstatic and its upload processes wait out throttling
-        defaults = super().get_default_settings()
-        return {**defaults, "client_config": defaults["client_config"].merge(PATIENT)}
+class FastUrlS3Storage(S3StaticStorage):
+    """Links to public objects made without botocore (ManifestFilesMixin.url() hashes first)."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         # botocore builds each URL as it would a request (half a millisecond), and hashing
@@ -43,6 +35,18 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, S3StaticStorage):
     @cached_property
     def _bucket_url(self):
         return super().url("x").removesuffix(key(self, "x"))
+
+
+class FastS3ManifestStaticStorage(ManifestFilesMixin, FastUrlS3Storage):
+    """S3ManifestStaticStorage, fast at collectstatic; its OPTIONS are those of S3Storage."""
+
+    _manifest_sources = None  # the fingerprint of the sources in the manifest in the bucket
+    _fingerprint = None  # of this run's sources, written into the manifest
+    _sources = None  # while collecting: name -> (storage, path) of each local file
+
+    def get_default_settings(self):  # collectstatic and its upload processes wait out throttling
+        defaults = super().get_default_settings()
+        return {**defaults, "client_config": defaults["client_config"].merge(PATIENT)}
 
     @cached_property
     def _held(self):
