@@ -1,6 +1,7 @@
 """collectstatic's storage for S3. Not Collectfasta, the maintained library for this: it speeds
 up re-runs only (README, 2,020 files: 104 s first, 6.6 s unchanged; this one 12.5 s, 1.7 s).
-It uploads what differs from one listing, from other processes, and the manifest last."""
+It uploads what differs from one listing, from other processes, and the manifest last, once
+every upload succeeded: until then the site keeps the previous one."""
 
 import gzip
 import json
@@ -89,8 +90,9 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, FastUrlS3Storage):
         return name
 
     def _upload(self, name, data, extra):
-        """Uploads `data` unless the bucket holds these bytes. Text is gzipped as save() would,
-        mtime=0 keeping its ETag; not the manifest (people read it), nor site.css.gz and such."""
+        """Uploads `data` unless the bucket holds these bytes. Text is stored gzipped, as save()
+        would (a bucket cannot compress per request), with mtime=0 to keep its ETag; not the
+        manifest, which people read, nor what has its encoding already (site.css.gz)."""
         params = write_parameters(self, name) | extra
         text = params["ContentType"] in self.gzip_content_types
         if self.gzip and text and "ContentEncoding" not in params and name != self.manifest_name:
