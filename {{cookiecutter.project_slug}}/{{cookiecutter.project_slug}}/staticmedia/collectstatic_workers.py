@@ -42,14 +42,10 @@ class Uploads:
         # Forked, a process starts at once (safe: before this process runs another thread);
         # macOS needs "spawn", which pickles this plain S3Storage with the same options.
         plain = S3Storage(**{o: getattr(storage, o) for o in storage.get_default_settings()})
-        self.pool = ProcessPoolExecutor(
-            processes,
-            multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn"),
-            initializer=_start_worker,
-            initargs=(plain, threads),
-        )
-        self.bucket, self.batch_size, self.batch, self.handed, self.count = (
-            storage.bucket_name, batch_size, [], [], 0)  # fmt: skip
+        context = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+        self.pool = ProcessPoolExecutor(processes, context, _start_worker, (plain, threads))
+        self.bucket, self.batch_size = storage.bucket_name, batch_size
+        self.batch, self.handed, self.count = [], [], 0
         self.room = threading.BoundedSemaphore(processes * 4)  # batches in memory, waiting
 
     def add(self, name, key, data, params):

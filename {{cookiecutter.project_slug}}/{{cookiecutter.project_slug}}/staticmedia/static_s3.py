@@ -1,13 +1,12 @@
 """collectstatic's storage for S3. Not Collectfasta, the maintained library for this: it speeds
 up re-runs only (README, 2,020 files: 104 s first, 6.6 s unchanged; this one 12.5 s, 1.7 s).
-It uploads only what differs from one listing (MD5 against the ETag), from other processes,
-and the manifest last, once every upload succeeded: until then the site keeps the previous one.
-"""
+It uploads what differs from one listing, from other processes, and the manifest last, once
+every upload succeeded: until then the site keeps the previous one."""
 
 import gzip
 import json
 from datetime import UTC, datetime
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 import django
 from botocore.exceptions import BotoCoreError, ClientError
@@ -24,8 +23,8 @@ from .collectstatic_workers import Uploads
 REVALIDATE = {"CacheControl": "no-cache"}
 
 
-class ListedS3Storage(S3StaticStorage):
-    """Public objects, linked without botocore; what the bucket holds, from one listing."""
+class FastUrlS3Storage(S3StaticStorage):
+    """Links to public objects made without botocore (ManifestFilesMixin.url() hashes first)."""
 
     def url(self, name, parameters=None, expire=None, http_method=None):
         # botocore builds each URL as it would a request (half a millisecond), and hashing
@@ -38,27 +37,8 @@ class ListedS3Storage(S3StaticStorage):
     def _bucket_url(self):
         return super().url("x").removesuffix(key(self, "x"))
 
-    @cached_property
-    def _held(self):
-        """name -> MD5 of what the bucket holds (and this run uploads)."""
-        try:
-            return etags(self)
-        except (BotoCoreError, ClientError) as error:
-            raise self._error("list the files", error) from error
 
-    def exists(self, name):
-        return clean_name(name) in self._held
-
-    def get_modified_time(self, name):
-        # Never older: collectstatic copies nothing, post_process() compares the contents.
-        return datetime.max.replace(tzinfo=UTC) if settings.USE_TZ else datetime.max
-
-    def _error(self, action, error, code=None):
-        return BucketError(f"{action} in the S3 bucket {self.bucket_name!r} at "
-                           f"{self.endpoint_url or 'AWS'}", error, code)  # fmt: skip
-
-
-class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
+class FastS3ManifestStaticStorage(ManifestFilesMixin, FastUrlS3Storage):
     """S3ManifestStaticStorage, fast at collectstatic; its OPTIONS are those of S3Storage."""
 
     _manifest_sources = None  # the fingerprint of the sources in the manifest in the bucket
@@ -70,8 +50,27 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         return {**defaults, "client_config": defaults["client_config"].merge(PATIENT)}
 
     @cached_property
+    def _held(self):
+        """name -> MD5 of what the bucket holds (and this run uploads), from one listing."""
+        try:
+            return etags(self)
+        except (BotoCoreError, ClientError) as error:
+            raise self._error("list the files", error) from error
+
+    @cached_property
     def _uploads(self):
         return Uploads(self)
+
+    def _error(self, action, error, code=None):
+        where = f"in the S3 bucket {self.bucket_name!r} at {self.endpoint_url or 'AWS'}"
+        return BucketError(f"{action} {where}", error, code)
+
+    def exists(self, name):
+        return clean_name(name) in self._held
+
+    def get_modified_time(self, name):
+        # Never older: collectstatic copies nothing, post_process() compares the contents.
+        return datetime.max.replace(tzinfo=UTC) if settings.USE_TZ else datetime.max
 
     def read_manifest(self):
         try:
@@ -91,13 +90,11 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         return name
 
     def _upload(self, name, data, extra):
-        """Uploads `data` unless the bucket holds these bytes under `name`. Text is
-        stored gzipped, by the storage's `gzip` options as its own save() would: a bucket
-        cannot compress per request. mtime=0: the same file, the same bytes, no re-upload.
-        The manifest stays plain, for people and tools that read it."""
+        """Uploads `data` unless the bucket holds these bytes. Text is stored gzipped, as save()
+        would (a bucket cannot compress per request), with mtime=0 to keep its ETag; not the
+        manifest, which people read, nor what has its encoding already (site.css.gz)."""
         params = write_parameters(self, name) | extra
         text = params["ContentType"] in self.gzip_content_types
-        # Not a file that is compressed already (site.css.gz has its ContentEncoding).
         if self.gzip and text and "ContentEncoding" not in params and name != self.manifest_name:
             data, params["ContentEncoding"] = gzip.compress(data, mtime=0), "gzip"
         digest = md5(data).hexdigest()
@@ -141,7 +138,7 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
                 return  # the manifest and its files are up to date
             for name, data in sources.items():
                 self._upload(name, data, REVALIDATE)
-            yield from super().post_process(paths, dry_run=dry_run, **options)
+            yield from super().post_process(paths, **options)
         finally:
             self._sources = None
             if uploads := self.__dict__.pop("_uploads", None):
@@ -152,11 +149,9 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, ListedS3Storage):
         super().save_manifest()  # Django's, which writes the manifest through _save()
         self._wait_for_uploads()
 
-    def hashed_name(self, name, content=None, filename=None):
+    def _open(self, name, mode="rb"):
         # Django opens a file from the storage to hash it when a CSS file refers to one not
-        # processed yet: from S3 that is a download. Hash the local source instead.
-        source = (self._sources or {}).get(urlsplit(unquote(filename or name)).path.strip())
-        if content is not None or not source:
-            return super().hashed_name(name, content, filename)
-        with source[0].open(source[1]) as content:
-            return super().hashed_name(name, content, filename)
+        # processed yet: from S3 that is a download. While collecting, open the local source.
+        if source := (self._sources or {}).get(name):
+            return source[0].open(source[1], mode)
+        return super()._open(name, mode)

@@ -90,9 +90,8 @@ class Command(BaseCommand):
             work += [(*target, clean_name(p.relative_to(folder).as_posix()), p) for p in files]
             where = f"s3://{storage.bucket_name}/{prefix(storage.location)}"
             self.stdout.write(f"{LABELS[alias]}: {len(files)} files in {folder} -> {where}")
-        counts, total = Counter(), sum(item[-1].stat().st_size for item in work)
-        done_bytes, started = 0, time.monotonic()
-        shown = started
+        counts, total, done_bytes = Counter(), sum(item[-1].stat().st_size for item in work), 0
+        started = shown = time.monotonic()
         with ThreadPoolExecutor(jobs) as pool:
             results = pool.map(lambda item: copy_one(*item, dry_run), work)
             for done, (item, (outcome, reason)) in enumerate(zip(work, results, strict=True), 1):

@@ -34,41 +34,38 @@ def cors_rule(domains, methods):
             "AllowedHeaders": ["*"], "MaxAgeSeconds": 86400}  # fmt: skip
 
 
-def unless(code, answer, call, **params):  # `answer` instead of the error `code`
+def unless(code, call, **params):  # None instead of the error `code`
     try:
         return call(**params)
     except ClientError as error:
         if error_code(error) != code:
             raise
-        return answer
 
 
 def apply(client, bucket, statement, rule{% if cookiecutter.media_files == "s3" %}, lifecycle{% endif %}):
-    found = unless("NoSuchBucketPolicy", None, client.get_bucket_policy, Bucket=bucket)
+    found = unless("NoSuchBucketPolicy", client.get_bucket_policy, Bucket=bucket)
     policy = json.loads(found["Policy"]) if found else {"Version": "2012-10-17", "Statement": []}
     others = [s for s in policy["Statement"] if s.get("Sid") != SID]
     if statement:  # AWS blocks public policies on new buckets; not every service has this
-        unless("NotImplemented", None, client.put_public_access_block, Bucket=bucket,
-               PublicAccessBlockConfiguration={
-                   "BlockPublicAcls": True, "IgnorePublicAcls": True,
-                   "BlockPublicPolicy": False, "RestrictPublicBuckets": False,
-               })  # fmt: skip
+        block = {"BlockPublicAcls": True, "IgnorePublicAcls": True}
+        block |= {"BlockPublicPolicy": False, "RestrictPublicBuckets": False}
+        put_block = client.put_public_access_block
+        unless("NotImplemented", put_block, Bucket=bucket, PublicAccessBlockConfiguration=block)
     if statement or others:
         policy["Statement"] = [*others, *([statement] if statement else [])]
         client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     elif policy["Statement"]:
         client.delete_bucket_policy(Bucket=bucket)
-    cors = unless("NoSuchCORSConfiguration", {}, client.get_bucket_cors, Bucket=bucket)
+    cors = unless("NoSuchCORSConfiguration", client.get_bucket_cors, Bucket=bucket) or {}
     rules = [r for r in cors.get("CORSRules", []) if r.get("ID") != RULE_ID] + [rule]
     client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
 {%- if cookiecutter.media_files == "s3" %}
     if lifecycle:
-        found = unless("NoSuchLifecycleConfiguration", {},
-                       client.get_bucket_lifecycle_configuration, Bucket=bucket)  # fmt: skip
+        get = client.get_bucket_lifecycle_configuration
+        found = unless("NoSuchLifecycleConfiguration", get, Bucket=bucket) or {}
         rules = [r for r in found.get("Rules", []) if r.get("ID") != lifecycle["ID"]]
-        client.put_bucket_lifecycle_configuration(
-            Bucket=bucket, LifecycleConfiguration={"Rules": [*rules, lifecycle]}
-        )
+        config = {"Rules": [*rules, lifecycle]}
+        client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=config)
 {%- endif %}
 
 
