@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.template import combo_id, render, valid_combinations
+from tests.support.template import DEFAULTS, combo_id, render, valid_combinations
 
 RUFF = Path(sys.executable).parent / "ruff"
 TEXT_SUFFIXES = {
@@ -81,6 +81,13 @@ def test_no_module_over_200_lines_and_no_class_over_120(project):
             if isinstance(node, ast.ClassDef):
                 size = node.end_lineno - node.lineno + 1
                 assert size <= 120, f"{path}: class {node.name} has {size} lines"
+
+
+def test_the_defaults_render_stays_within_900_lines(rendered):
+    # The README's count ("What a generated project carries"): a feature that grows the
+    # defaults past 900 lines of owned Python makes room first (issue 16).
+    lines = sum(path.read_text().count("\n") for path in owned_python(rendered(DEFAULTS)))
+    assert lines <= 900, f"{lines} lines of Python in the defaults render"
 
 
 def test_only_the_chosen_storage_modules_are_kept(project):
