@@ -4,6 +4,7 @@ It uploads what differs from one listing, from other processes, and the manifest
 every upload succeeded: until then the site keeps the previous one."""
 
 import gzip
+import hashlib
 import json
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -122,22 +123,23 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, FastUrlS3Storage):
         """The originals that changed; the hashed copies and manifest, unless no source did."""
         if dry_run:
             return
-        self._sources, sources = paths, {}
+        self._sources, digests = paths, []
         try:
-            for name, (storage, path) in paths.items():  # get_modified_time() left them to us
-                with storage.open(path) as file:
-                    sources[clean_name(name)] = file.read()
-            # Of the sources as read, not as stored: an unchanged run compresses nothing.
-            digests = sorted((name, md5(data).hexdigest()) for name, data in sources.items())
-            fingerprint = [django.get_version(), settings.STATIC_URL, digests]
+            # Of the sources as read (self.open() reads them while collecting), not as stored:
+            # an unchanged run compresses nothing, and no source is held in memory.
+            for name in paths:
+                with self.open(name) as file:
+                    digests.append((clean_name(name), hashlib.file_digest(file, md5).hexdigest()))
+            fingerprint = [django.get_version(), settings.STATIC_URL, sorted(digests)]
             self._fingerprint = md5(json.dumps(fingerprint).encode()).hexdigest()
             if self._fingerprint == self._manifest_sources and all(
                 hashed in self._held for hashed in self.hashed_files.values()
             ):
                 self._wait_for_uploads()  # of files collectstatic found missing
                 return  # the manifest and its files are up to date
-            for name, data in sources.items():
-                self._upload(name, data, REVALIDATE)
+            for name in paths:  # get_modified_time() left the originals to us
+                with self.open(name) as file:
+                    self._upload(clean_name(name), file.read(), REVALIDATE)
             yield from super().post_process(paths, **options)
         finally:
             self._sources = None
