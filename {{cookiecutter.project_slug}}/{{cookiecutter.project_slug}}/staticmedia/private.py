@@ -24,6 +24,14 @@ def _is_private(field):
     return isinstance(field, FileField) and field.deconstruct()[3].get("storage") is private_storage
 
 
+def _rows_holding(name):
+    """(row, field name) for each row whose private file is `name`."""
+    for model in apps.get_models():
+        for field in filter(_is_private, model._meta.fields):
+            for row in model._default_manager.filter(**{field.name: name}):
+                yield row, field.name
+
+
 def _may_read(row, user):
     if hasattr(row, "can_download"):
         return row.can_download(user)
@@ -34,13 +42,11 @@ def _may_read(row, user):
 def private_file(request, name):
     """The view every private file's url leads to: the file, for a reader its row allows;
     the login page for anonymous visitors; 403 for everyone else."""
-    for model in apps.get_models():
-        for field in filter(_is_private, model._meta.fields):
-            for row in model._default_manager.filter(**{field.name: name}):
-                if _may_read(row, request.user):
-                    file = getattr(row, field.name)
-                    filename = getattr(row, f"{field.name}_name", "") or PurePath(file.name).name
-                    return private_file_response(file, filename)
+    for row, field in _rows_holding(name):
+        if _may_read(row, request.user):
+            file = getattr(row, field)
+            filename = getattr(row, f"{field}_name", "") or PurePath(file.name).name
+            return private_file_response(file, filename)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     raise PermissionDenied
