@@ -50,8 +50,11 @@ class DirectFileInput(forms.ClearableFileInput):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        app_limit = filesizeformat(settings.MAX_UPLOAD_SIZE)
-        context["widget"] |= {"token": self.token, "limits": (app_limit, self.direct_limit)}
+        context["widget"].update(
+            token=self.token,
+            direct_limit=self.direct_limit,
+            app_limit=filesizeformat(settings.MAX_UPLOAD_SIZE),  # without JavaScript
+        )
         return context
 
     def value_from_datadict(self, data, files, name):
