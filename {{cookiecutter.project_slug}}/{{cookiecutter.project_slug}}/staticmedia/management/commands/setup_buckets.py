@@ -47,8 +47,12 @@ def apply(client, bucket, statement, rule{% if cookiecutter.media_files == "s3" 
     policy = json.loads(found["Policy"]) if found else {"Version": "2012-10-17", "Statement": []}
     others = [s for s in policy["Statement"] if s.get("Sid") != SID]
     if statement:  # AWS blocks public policies on new buckets; not every service has this
-        block = {"BlockPublicAcls": True, "IgnorePublicAcls": True}
-        block |= {"BlockPublicPolicy": False, "RestrictPublicBuckets": False}
+        block = {
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False,
+        }
         put_block = client.put_public_access_block
         unless("NotImplemented", put_block, Bucket=bucket, PublicAccessBlockConfiguration=block)
     if statement or others:
