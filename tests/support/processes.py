@@ -19,13 +19,17 @@ def port_is_free(port):
     return True
 
 
-def free_port(low=20000, high=44999, also_free_offset=None):
+# The kernel gives outgoing connections local ports from this range: one could take a port
+# between free_port()'s check and the server's bind, so servers listen below it.
+EPHEMERAL_LOW = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+
+
+def free_port(low=20000, also_free_offset=0):
     """A free port on 127.0.0.1. also_free_offset: port+offset must be free too (SeaweedFS gRPC)."""
+    high = max(low + 1000, EPHEMERAL_LOW - 1 - also_free_offset)
     for _ in range(200):
         port = random.randint(low, high)
-        if port_is_free(port) and (
-            also_free_offset is None or port_is_free(port + also_free_offset)
-        ):
+        if port_is_free(port) and (not also_free_offset or port_is_free(port + also_free_offset)):
             return port
     raise RuntimeError(f"no free port between {low} and {high}")
 
