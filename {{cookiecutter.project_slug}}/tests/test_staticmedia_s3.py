@@ -1,9 +1,13 @@
 """`manage.py staticmedia` on S3 storages: the bucket and prefix files go to, the links the
 storage makes, and who serves them (the bucket, or the CDN in front of it)."""
 
+{% if cookiecutter.media_files == "s3" -%}
+import pytest
+from botocore.signers import CloudFrontSigner
+{% endif -%}
 from django.test import override_settings
 
-from .conftest import {% if cookiecutter.media_files == "s3" %}HASHED_STATIC, {% endif %}{% if cookiecutter.static_files == "s3" %}LOCAL_MEDIA, {% endif %}explain
+from .conftest import {% if cookiecutter.media_files == "s3" %}HASHED_STATIC, {% endif %}{% if cookiecutter.static_files == "s3" %}LOCAL_MEDIA, {% endif %}explain{% if cookiecutter.media_files == "s3" %}, messages{% endif %}
 
 BUCKET = {"bucket_name": "site-files", "endpoint_url": "https://s3.example.net"}
 {%- if cookiecutter.static_files == "s3" %}
@@ -26,17 +30,21 @@ def test_static_files_in_a_bucket_behind_a_cdn():
 {%- if cookiecutter.media_files == "s3" %}
 
 
-def test_public_and_private_uploads_in_a_bucket():
+def s3_uploads(**private_options):
     s3 = "storages.backends.s3.S3Storage"
     kept = {**BUCKET, "file_overwrite": False}
     public = {**kept, "location": "media", "querystring_auth": False}
-    private = {**kept, "location": "private", "querystring_expire": 60}
+    private = {**kept, "location": "private", "querystring_expire": 60, **private_options}
     storages = {
         "default": {"BACKEND": s3, "OPTIONS": public},
         "private": {"BACKEND": s3, "OPTIONS": private},
         "staticfiles": HASHED_STATIC,
     }
-    with override_settings(STORAGES=storages):
+    return override_settings(STORAGES=storages)
+
+
+def test_public_and_private_uploads_in_a_bucket():
+    with s3_uploads():
         rows = explain()
 
     media, private = rows["media"], rows["private"]
@@ -50,4 +58,33 @@ def test_public_and_private_uploads_in_a_bucket():
     # Upload forms' files: from the browser to the bucket, then copied by the app.
     direct = "upload forms: the browser POSTs each file to the bucket site-files, under "
     assert media["source"].startswith(f"{direct}private/incoming/ (signed, up to 5.0\xa0GB)")
+
+
+# A CloudFront key pair's signer. Neither the check nor the command makes a link, so its RSA
+# function (from the cryptography package, in a real project) is never called.
+CLOUDFRONT = {"custom_domain": "files.example.com"}
+SIGNER = CloudFrontSigner("K2JCJMDEHXQW5F", rsa_signer=lambda message: b"")
+
+
+@pytest.mark.parametrize(
+    ("options", "warned", "served_by"),
+    [
+        ({}, False, "S3, to the readers the site lets through"),
+        ({"querystring_expire": 600}, True, "S3, to the readers the site lets through"),
+        ({"querystring_auth": False}, True, "S3, to anyone"),
+        (CLOUDFRONT, True, "the CDN at files.example.com, to anyone"),
+        (
+            {**CLOUDFRONT, "cloudfront_signer": SIGNER},
+            False,
+            "the CDN at files.example.com, to the readers the site lets through",
+        ),
+    ],
+)
+def test_private_uploads_next_step_agrees_with_the_signature_check(options, warned, served_by):
+    with s3_uploads(**options):
+        rows, found = explain()["private"], [message.id for message in messages()]
+
+    assert ("staticmedia.W008" in found) is warned
+    assert ("W008" in rows["next"]) is warned, rows["next"]
+    assert rows["served by"] == served_by
 {%- endif %}

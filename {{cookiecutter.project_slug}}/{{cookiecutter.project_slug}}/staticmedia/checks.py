@@ -122,13 +122,17 @@ def check_private_files_are_not_public(app_configs, **kwargs):
 {%- if s3 %}
 
 
+def signs_links(storage):
+    """Whether an S3 storage's links carry a signature: S3's, or CloudFront's on its domain."""
+    return storage.querystring_auth and (not storage.custom_domain or storage.cloudfront_signer)
+
+
 @register(Tags.staticfiles)
 def check_private_uploads_are_signed(app_configs, **kwargs):
     storage = storages["private"] if "private" in settings.STORAGES else None
     if not isinstance(storage, S3Storage):
         return []
-    signed = storage.querystring_auth and (not storage.custom_domain or storage.cloudfront_signer)
-    if signed and storage.querystring_expire <= 60:
+    if signs_links(storage) and storage.querystring_expire <= 60:
         return []
     return [Warning(
         "Private uploads in S3 are linked without a signature, or with one that lasts "

@@ -19,7 +19,7 @@ from storages.backends.s3 import S3Storage
 {% if "s3" in (cookiecutter.static_files, cookiecutter.media_files) -%}
 from ...bucket import prefix
 {% endif -%}
-from ...checks import csp_directives
+from ...checks import csp_directives{% if cookiecutter.media_files == "s3" %}, signs_links{% endif %}
 {%- if cookiecutter.media_files == "s3" %}
 from ...direct_uploads import INCOMING
 {%- endif %}
@@ -122,7 +122,7 @@ def media_rows(alias):
 {%- if cookiecutter.media_files == "s3" %}
     if isinstance(storage, S3Storage):
         expire = storage.querystring_expire
-        signed = storage.querystring_auth and not storage.custom_domain
+        signed = signs_links(storage)
         link = _in_bucket(storage, rows, "MEDIA_URL", expire if signed else None)
         rows["written to"] += "; MEDIA_ROOT is not used"
         where = storages["private"]  # forms' files wait in the private storage's bucket
@@ -133,13 +133,14 @@ def media_rows(alias):
             f"the bucket; without JavaScript, through the app (up to "
             f"{filesizeformat(settings.MAX_UPLOAD_SIZE)})"
         )
-        rows["served by"] = "S3, to whoever holds a signed link" if signed else "S3, to anyone"
+        server = f"the CDN at {storage.custom_domain}" if storage.custom_domain else "S3"
+        readers = "the readers the site lets through" if private else "whoever holds a signed link"
+        rows["served by"] = f"{server}, to {readers if signed else 'anyone'}"
         if private:
+            signature = f"+ a signature valid {expire} s" if signed else "(unsigned)"
             rows["URL prefix"] = (
-                f"a view of the site, which checks who asks, then redirects to {link} "
-                f"+ a signature valid {expire} s"
+                f"a view of the site, which checks who asks, then redirects to {link} {signature}"
             )
-            rows["served by"] = "S3, to the readers the site lets through"
         rows["next"] = "nothing: uploads go to the bucket, each under its own name"
         if storage.file_overwrite or private and not (signed and expire <= 60):
             rows["next"] = "fix what `manage.py check` reports (staticmedia.W007, W008)"
