@@ -2,8 +2,10 @@
 (tests/support/fault_proxy.py): through SlowDown and dropped connections they finish in one
 run; when every request fails for ever they end with one line and no traceback. And
 `move_media` never overwrites: a name that another writer takes between its listing and its
-upload stays as that writer left it (its upload is conditional, If-None-Match: *)."""
+upload stays as that writer left it (its upload is conditional, If-None-Match: *). On a
+service without lifecycle rules, `setup_buckets` sets up the rest and says what to do instead."""
 
+import json
 import random
 
 import pytest
@@ -141,3 +143,20 @@ def test_setup_buckets_through_faults_and_endless_faults(through_proxy, s3_serve
 
     # The first request to fail may be the static files storage's, reading its manifest.
     ends_with_one_line(result, "Could not ")
+
+
+def test_setup_buckets_on_a_service_without_lifecycle_rules(through_proxy, s3_server):
+    project, proxy, bucket = through_proxy
+    proxy.fault = lambda number, method, target: "notimplemented" if "lifecycle" in target else None
+
+    result = project.manage("setup_buckets", settings="prod")  # fails the test unless it exits 0
+
+    assert proxy.counts["notimplemented"] >= 1, proxy.counts
+    warning = "this service has no lifecycle rules. Delete what stays in private/incoming/"
+    assert warning in result.stderr, result.stdout + result.stderr
+    assert "deleted after a day" not in result.stdout
+    client = s3_server.client()  # not through the proxy: what the bucket now holds
+    statements = json.loads(client.get_bucket_policy(Bucket=bucket)["Policy"])["Statement"]
+    assert [statement["Sid"] for statement in statements] == ["PublicRead"]
+    rules = client.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    assert [rule["ID"] for rule in rules] == ["site"] and "POST" in rules[0]["AllowedMethods"]

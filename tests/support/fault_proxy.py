@@ -1,13 +1,15 @@
 """An HTTP/1.1 proxy on 127.0.0.1 in front of an S3 server that fails some requests as a
-throttled or flaky service does: it answers them itself with S3's `503 SlowDown`, or closes
-their connection once it has read them (the request never reaches the server).
+throttled or flaky service does: it answers them itself with S3's `503 SlowDown` (or, as a
+service without that API, `501 NotImplemented`), or closes their connection once it has read
+them (the request never reaches the server).
 
 `fault(number, method, target)` decides, for each request in the order they arrive (numbered
-from 0): None passes it on, "slowdown" or "drop" fails it. It can be changed at any time.
+from 0): None passes it on, "slowdown", "notimplemented" or "drop" fails it. It can be changed
+at any time.
 
     with FaultProxy(upstream_port, fault) as proxy:
         ... talk to proxy.url ...
-        proxy.counts  # Counter of "passed", "slowdown", "drop"
+        proxy.counts  # Counter of "passed" and each kind of fault
 
 Clients of S3 (botocore, urllib3) send one request at a time on a connection and wait for its
 answer, so the proxy reads each request itself and lets the server's answers through as bytes.
@@ -18,10 +20,11 @@ import socket
 import threading
 from collections import Counter
 
-SLOWDOWN_BODY = (
-    b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SlowDown</Code>'
-    b"<Message>Please reduce your request rate.</Message><RequestId>fault-proxy</RequestId></Error>"
-)
+# What the proxy answers itself: (status, S3's error code, message) by kind of fault.
+ANSWERS = {
+    "slowdown": ("503 Slow Down", "SlowDown", "Please reduce your request rate."),
+    "notimplemented": ("501 Not Implemented", "NotImplemented", "Not implemented here."),
+}
 
 
 def _read_head(reader):
@@ -37,13 +40,17 @@ def _read_head(reader):
     return raw.decode("latin-1").split("\r\n", 1)[0], headers, raw + b"\r\n"
 
 
-def _slowdown(method):
-    body = b"" if method == "HEAD" else SLOWDOWN_BODY
+def _answer(kind, method):
+    status, code, message = ANSWERS[kind]
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>{code}</Code>'
+        f"<Message>{message}</Message><RequestId>fault-proxy</RequestId></Error>"
+    ).encode()
     head = (
-        "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\n"
-        f"Content-Length: {len(SLOWDOWN_BODY)}\r\nConnection: close\r\n\r\n"
+        f"HTTP/1.1 {status}\r\nContent-Type: application/xml\r\n"
+        f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
     )
-    return head.encode() + body
+    return head.encode() + (b"" if method == "HEAD" else body)
 
 
 class FaultProxy:
@@ -77,8 +84,8 @@ class FaultProxy:
                 if kind := self._decide(method, target):
                     if not waits:  # the body follows at once: read it, as a server would
                         reader.read(length)
-                    if kind == "slowdown":
-                        client.sendall(_slowdown(method))
+                    if kind in ANSWERS:
+                        client.sendall(_answer(kind, method))
                     return  # and close the connection: "drop" says nothing at all
                 if server is None:
                     server = socket.create_connection(self.upstream)

@@ -42,7 +42,7 @@ def unless(code, call, **params):  # None instead of the error `code`
             raise
 
 
-def apply(client, bucket, statement, rule{% if cookiecutter.media_files == "s3" %}, lifecycle{% endif %}):
+def apply(client, bucket, statement, rule):
     found = unless("NoSuchBucketPolicy", client.get_bucket_policy, Bucket=bucket)
     policy = json.loads(found["Policy"]) if found else {"Version": "2012-10-17", "Statement": []}
     others = [s for s in policy["Statement"] if s.get("Sid") != SID]
@@ -64,12 +64,21 @@ def apply(client, bucket, statement, rule{% if cookiecutter.media_files == "s3" 
     rules = [r for r in cors.get("CORSRules", []) if r.get("ID") != RULE_ID] + [rule]
     client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
 {%- if cookiecutter.media_files == "s3" %}
-    if lifecycle:
-        get = client.get_bucket_lifecycle_configuration
+
+
+def expire(client, bucket, lifecycle):
+    """Adds the lifecycle rule; False on a service that has no lifecycle rules."""
+    get = client.get_bucket_lifecycle_configuration
+    try:
         found = unless("NoSuchLifecycleConfiguration", get, Bucket=bucket) or {}
         rules = [r for r in found.get("Rules", []) if r.get("ID") != lifecycle["ID"]]
         config = {"Rules": [*rules, lifecycle]}
         client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=config)
+    except ClientError as error:
+        if error_code(error) != "NotImplemented":
+            raise
+        return False
+    return True
 {%- endif %}
 
 
@@ -117,13 +126,20 @@ class Command(BaseCommand):
                 self.stdout.write(json.dumps(applied, indent=2))
                 continue
             try:
-                apply(bucket["client"], name, statement, rule{% if cookiecutter.media_files == "s3" %}, lifecycle{% endif %})
+                apply(bucket["client"], name, statement, rule)
+{%- if cookiecutter.media_files == "s3" %}
+                expires = lifecycle and expire(bucket["client"], name, lifecycle)
+{%- endif %}
             except (BotoCoreError, ClientError) as error:
                 doing = f"set up the S3 bucket {name!r}"
                 raise BucketError(doing, error, command="setup_buckets", rights=RIGHTS) from None
             public, origins = ", ".join(sorted(bucket["public"])), rule["AllowedOrigins"]
             self.stdout.write(f"{name}: anyone may read {public or 'nothing'}; CORS for {origins}")
 {%- if cookiecutter.media_files == "s3" %}
-            if lifecycle:
+            if expires:
                 self.stdout.write(f"{name}: what stays in {incoming} is deleted after a day")
+            elif lifecycle:
+                warning = f"{name}: this service has no lifecycle rules. Delete what stays in "
+                warning += f"{incoming} for over a day from a daily job (README: Large uploads)."
+                self.stderr.write(self.style.WARNING(warning))
 {%- endif %}
