@@ -3,7 +3,8 @@
 the app only checks and copies it (gunicorn's access log and a proxy in front of SeaweedFS
 count what the app carried). The bucket refuses a file over the limit or of another type,
 and the page says why. Every forged submission is refused with nothing saved; private files
-are never readable anonymously; without JavaScript the files go through the app as before."""
+are never readable anonymously; without JavaScript, and for anonymous visitors (who get no
+signed POST), the files go through the app as before."""
 
 import contextlib
 import hashlib
@@ -233,6 +234,21 @@ def test_a_private_upload_is_never_readable_anonymously(project, s3_server, smal
     assert bob.get(link).status_code == 403
     assert anonymous_get(s3_server, project, key.replace("%20", " ")).status_code == 403
     assert Visitor(small_site.url).get(link).status_code == 302  # to the login page
+
+
+def test_an_anonymous_visitor_uploads_through_the_app_only(project, s3_server, small_site):
+    visitor = Visitor(small_site.url)
+    form = UploadForm.open(visitor)
+    before = saved(s3_server, project)
+    not_an_image = ("evil.png", b"<html><script>alert(1)</script></html>", "image/png")
+
+    refused = visitor.post_form("/uploads/new/", {"title": "Evil"}, {"image": not_an_image})
+    visitor.upload("Anonymous", png_bytes())  # through the app: 302, or the test fails
+
+    assert form.posts == {} and form.tokens == {}  # no signed POST to the bucket
+    assert refused.status_code == 400 and "Upload a valid image." in refused.text
+    new = set(saved(s3_server, project)) - set(before)
+    assert len(new) == 1 and new.pop().startswith("media/uploads/"), new
 
 
 # What the bucket refuses, in which field, and what the page then says.

@@ -2,7 +2,9 @@
 a POST policy for one key under private/incoming/ (size and type limited); the browser sends the
 file there (static/js/direct_uploads.js), then the form with the key only. The form accepts a
 key it signed for this form and user within the hour, whose object is there within the limit;
-saving copies it inside the bucket (uploads_s3.py). Without JavaScript, files come through the app.
+saving copies it inside the bucket (uploads_s3.py). Without JavaScript, and for visitors who
+are not logged in (no one's to answer for what they put in the bucket), files come through the
+app, within its smaller limit; an image is opened there, not here.
 
     class MyForm(DirectUploads, forms.ModelForm): ...   # MyForm(data, files, user=user)
 """
@@ -68,13 +70,13 @@ class DirectFileInput(forms.ClearableFileInput):
 
 
 class DirectUploads:
-    """Form mixin: every file field's file goes from the browser to the bucket."""
+    """Form mixin: every file field's file goes from a logged-in user's browser to the bucket."""
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user_id, self.incoming = user.pk, storages["private"]
-        if not isinstance(self.incoming, S3Storage):
-            return  # local disk (development, tests): files come through the app
+        if not user.is_authenticated or not isinstance(self.incoming, S3Storage):
+            return  # an anonymous visitor, or local disk (development, tests): through the app
         limit = settings.DIRECT_UPLOAD_MAX_SIZE
         for name, field in self.fields.items():
             if not isinstance(field, forms.FileField):
