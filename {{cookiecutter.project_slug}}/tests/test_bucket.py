@@ -1,13 +1,14 @@
 """staticmedia/bucket.py gives the object keys and upload parameters that django-storages' own
 uploads use, on the release installed: what its save() sends is caught before it is signed,
-so no request leaves."""
+so no request leaves. And its one-line errors say what to check."""
 
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from django.core.files.base import ContentFile
 from storages.backends.s3 import S3Storage
 
-from {{ cookiecutter.project_slug }}.staticmedia.bucket import key, prefix, write_parameters
+from {{ cookiecutter.project_slug }}.staticmedia.bucket import BucketError, key, prefix, write_parameters
 
 NAMES = ["css/site.css", "fonts/./icons.woff2", "backup.tar.gz", "README", "Größe é.png"]
 OPTIONS = {
@@ -51,3 +52,18 @@ def test_keys_and_parameters_are_those_of_the_storage_itself(monkeypatch, name, 
     assert sent.pop("Key") == key(storage, name)
     assert key(storage, name).startswith(prefix(storage.location))
     assert sent == write_parameters(storage, key(storage, name))
+
+
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [
+        ("SignatureDoesNotMatch", "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."),
+        # What botocore reports for a refused HEAD (no body): the keys, or their rights.
+        ("403", "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and that they may read, list"),
+        ("AccessDenied", "Run collectstatic with credentials that may read, list and write"),
+    ],
+)
+def test_a_refused_request_says_what_to_check(code, says):
+    error = ClientError({"Error": {"Code": code, "Message": "Forbidden"}}, "HeadObject")
+
+    assert says in str(BucketError("read staticfiles.json", error))

@@ -11,9 +11,11 @@ from storages.utils import clean_name, safe_join
 # A command can wait out a throttled bucket: up to 10 tries, about a minute of pauses.
 PATIENT = Config(retries={"mode": "standard", "max_attempts": 10})
 
-CREDENTIALS = "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY."
+CREDENTIALS = "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
 HINTS = {  # what to check, by the error code S3 (or botocore) gives
-    **dict.fromkeys(["InvalidAccessKeyId", "SignatureDoesNotMatch", "403"], CREDENTIALS),
+    **dict.fromkeys(["InvalidAccessKeyId", "SignatureDoesNotMatch"], CREDENTIALS + "."),
+    # A refused HEAD has no body to say why: wrong keys, or keys without the rights.
+    "403": CREDENTIALS + ", and that they may {rights}.",
     "NoSuchBucket": "Create the bucket, or fix its name (DJANGO_S3_BUCKET).",
     "AccessDenied": "Run {command} with credentials that may {rights}.",
     "NoCredentialsError": "Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use a role.",
