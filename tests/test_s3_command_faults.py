@@ -3,7 +3,8 @@
 run; when every request fails for ever they end with one line and no traceback. And
 `move_media` never overwrites: a name that another writer takes between its listing and its
 upload stays as that writer left it (its upload is conditional, If-None-Match: *). On a
-service without lifecycle rules, `setup_buckets` sets up the rest and says what to do instead."""
+service without lifecycle rules or bucket policies, `setup_buckets` sets up the rest and says
+what to do instead."""
 
 import json
 import random
@@ -141,8 +142,7 @@ def test_setup_buckets_through_faults_and_endless_faults(through_proxy, s3_serve
     proxy.fault = never
     result = project.manage("setup_buckets", settings="prod", check=False)
 
-    # The first request to fail may be the static files storage's, reading its manifest.
-    ends_with_one_line(result, "Could not ")
+    ends_with_one_line(result, "Could not set up the S3 bucket")
 
 
 def test_setup_buckets_on_a_service_without_lifecycle_rules(through_proxy, s3_server):
@@ -160,3 +160,43 @@ def test_setup_buckets_on_a_service_without_lifecycle_rules(through_proxy, s3_se
     assert [statement["Sid"] for statement in statements] == ["PublicRead"]
     rules = client.get_bucket_cors(Bucket=bucket)["CORSRules"]
     assert [rule["ID"] for rule in rules] == ["site"] and "POST" in rules[0]["AllowedMethods"]
+
+
+def test_setup_buckets_on_a_service_without_bucket_policies(through_proxy, s3_server):
+    """As Cloudflare R2: NotImplemented to every policy call. Private uploads in a second
+    bucket, which needs no policy: both still get their CORS rule, the second its lifecycle."""
+    project, proxy, bucket = through_proxy
+    private = project.prod_env["DJANGO_S3_PRIVATE_BUCKET"] = s3_server.new_bucket()
+    proxy.fault = lambda number, method, target: "notimplemented" if "?policy" in target else None
+
+    result = project.manage("setup_buckets", settings="prod")  # fails the test unless it exits 0
+
+    assert proxy.counts["notimplemented"] >= 1, proxy.counts
+    output = result.stdout + result.stderr
+    warning = (
+        f"{bucket}: this service has no bucket policies (README: S3-compatible services). Make "
+        "media/, static/ public its own way: on R2, a custom domain or the r2.dev URL makes the "
+        "whole bucket public."
+    )
+    assert warning in result.stderr, output
+    assert "DJANGO_S3_PRIVATE_BUCKET" not in output  # private uploads are in another bucket
+    assert "anyone may read" not in result.stdout, output
+    client = s3_server.client()  # not through the proxy: what the buckets now hold
+    with pytest.raises(client.exceptions.ClientError, match="NoSuchBucketPolicy"):
+        client.get_bucket_policy(Bucket=bucket)
+    cors = {name: client.get_bucket_cors(Bucket=name)["CORSRules"] for name in (bucket, private)}
+    assert {name: [rule["ID"] for rule in rules] for name, rules in cors.items()} == {
+        bucket: ["site"], private: ["site"]
+    }
+    assert set(cors[bucket][0]["AllowedMethods"]) == {"GET", "HEAD"}
+    assert set(cors[private][0]["AllowedMethods"]) == {"GET", "HEAD", "POST"}  # upload forms
+    rules = client.get_bucket_lifecycle_configuration(Bucket=private)["Rules"]
+    assert [(rule["ID"], rule["Filter"]) for rule in rules] == [
+        ("incoming", {"Prefix": "private/incoming/"})
+    ]
+    assert f"{private}: what stays in private/incoming/ is deleted after a day" in result.stdout
+
+    # One bucket for everything: on such a service the private uploads must move out.
+    result = project.manage("setup_buckets", settings="prod", DJANGO_S3_PRIVATE_BUCKET="")
+
+    assert "Keep private uploads in another bucket (DJANGO_S3_PRIVATE_BUCKET)." in result.stderr

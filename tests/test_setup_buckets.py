@@ -10,6 +10,7 @@ import shutil
 import pytest
 import requests
 
+from tests.support.processes import free_port
 from tests.support.project import Project
 from tests.support.s3 import LIMITED_ACCESS_KEY, LIMITED_SECRET_KEY
 from tests.support.template import DEFAULTS
@@ -32,6 +33,18 @@ def project(rendered, tmp_path, s3_server_closed):
     source = rendered(combo)
     project = Project(shutil.copytree(source, tmp_path / source.name, symlinks=True), combo)
     project.prod_env.update(s3_server_closed.env(s3_server_closed.new_bucket()))
+    return project
+
+
+@pytest.fixture
+def offline(rendered, tmp_path):
+    """The project with no keys, and nothing listening at its bucket's endpoint."""
+    combo = {**DEFAULTS, **BOTH_S3}
+    source = rendered(combo)
+    project = Project(shutil.copytree(source, tmp_path / source.name, symlinks=True), combo)
+    project.prod_env.update(
+        DJANGO_S3_BUCKET="my-bucket", DJANGO_S3_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}"
+    )
     return project
 
 
@@ -132,6 +145,19 @@ def test_dry_run_prints_the_json_and_changes_nothing(project, s3_server_closed):
     client = s3_server_closed.client()
     with pytest.raises(client.exceptions.ClientError, match="NoSuchBucketPolicy"):
         client.get_bucket_policy(Bucket=bucket)
+
+
+def test_dry_run_needs_no_keys_and_no_request(offline):
+    """What the README says to give the bucket's owner, made where the bucket cannot be read."""
+    result = setup_buckets(offline, "--dry-run")  # fails the test unless it exits 0
+
+    printed = json.loads(result.stdout)
+    assert printed["Bucket"] == "my-bucket"
+    assert sorted(printed["PolicyStatement"]["Resource"]) == [
+        "arn:aws:s3:::my-bucket/media/*",
+        "arn:aws:s3:::my-bucket/static/*",
+    ]
+    assert printed["LifecycleRule"]["Filter"] == {"Prefix": "private/incoming/"}
 
 
 @pytest.mark.parametrize(

@@ -4,15 +4,23 @@
 also POST forms' files to the bucket of private uploads, where those never submitted are
 deleted after a day (lifecycle rule "incoming").
 {%- endif %}
-Other statements and rules stay; a second run changes nothing."""
+Other statements and rules stay; a second run changes nothing. On a service without bucket
+policies{% if cookiecutter.media_files == "s3" %} or lifecycle rules{% endif %} (NotImplemented), it sets up the rest and says what to do instead.
+--dry-run reads only the settings: no keys, no request."""
 
 import json
 from collections import defaultdict
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
+{%- if cookiecutter.static_files == "s3" and cookiecutter.media_files == "s3" %}
+from django.contrib.staticfiles.storage import ManifestFilesMixin
+{%- endif %}
+{%- if cookiecutter.media_files == "s3" %}
 from django.core.files.storage import storages
+{%- endif %}
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 from storages.backends.s3 import S3Storage
 
 from ...bucket import BucketError, error_code, patient, prefix
@@ -34,6 +42,23 @@ def cors_rule(domains, methods):
             "AllowedHeaders": ["*"], "MaxAgeSeconds": 86400}  # fmt: skip
 
 
+def in_s3(alias):
+    """STORAGES[alias] if it is in S3, else None; made without a request to the bucket."""
+    backend = import_string(settings.STORAGES[alias]["BACKEND"])
+    if not issubclass(backend, S3Storage):
+        return None
+{%- if cookiecutter.static_files == "s3" and cookiecutter.media_files == "s3" %}
+    if not issubclass(backend, ManifestFilesMixin):
+        return storages[alias]
+{%- endif %}
+{%- if cookiecutter.static_files == "s3" %}
+    # Not the static files' own storage: it reads its manifest from the bucket when made.
+    return S3Storage(**settings.STORAGES[alias].get("OPTIONS", {}))
+{%- else %}
+    return storages[alias]
+{%- endif %}
+
+
 def unless(code, call, **params):  # None instead of the error `code`
     try:
         return call(**params)
@@ -42,7 +67,18 @@ def unless(code, call, **params):  # None instead of the error `code`
             raise
 
 
-def apply(client, bucket, statement, rule):
+def supported(step, *args):
+    """Runs step(*args); False on a service without that part of the S3 API."""
+    try:
+        step(*args)
+    except ClientError as error:
+        if error_code(error) != "NotImplemented":
+            raise
+        return False
+    return True
+
+
+def share(client, bucket, statement):
     found = unless("NoSuchBucketPolicy", client.get_bucket_policy, Bucket=bucket)
     policy = json.loads(found["Policy"]) if found else {"Version": "2012-10-17", "Statement": []}
     others = [s for s in policy["Statement"] if s.get("Sid") != SID]
@@ -60,6 +96,9 @@ def apply(client, bucket, statement, rule):
         client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     elif policy["Statement"]:
         client.delete_bucket_policy(Bucket=bucket)
+
+
+def allow_origins(client, bucket, rule):
     cors = unless("NoSuchCORSConfiguration", client.get_bucket_cors, Bucket=bucket) or {}
     rules = [r for r in cors.get("CORSRules", []) if r.get("ID") != RULE_ID] + [rule]
     client.put_bucket_cors(Bucket=bucket, CORSConfiguration={"CORSRules": rules})
@@ -67,18 +106,11 @@ def apply(client, bucket, statement, rule):
 
 
 def expire(client, bucket, lifecycle):
-    """Adds the lifecycle rule; False on a service that has no lifecycle rules."""
     get = client.get_bucket_lifecycle_configuration
-    try:
-        found = unless("NoSuchLifecycleConfiguration", get, Bucket=bucket) or {}
-        rules = [r for r in found.get("Rules", []) if r.get("ID") != lifecycle["ID"]]
-        config = {"Rules": [*rules, lifecycle]}
-        client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=config)
-    except ClientError as error:
-        if error_code(error) != "NotImplemented":
-            raise
-        return False
-    return True
+    found = unless("NoSuchLifecycleConfiguration", get, Bucket=bucket) or {}
+    rules = [r for r in found.get("Rules", []) if r.get("ID") != lifecycle["ID"]]
+    config = {"Rules": [*rules, lifecycle]}
+    client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=config)
 {%- endif %}
 
 
@@ -89,12 +121,13 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="print the JSON, change nothing")
 
     def handle(self, *args, dry_run=False, **options):
-        # bucket -> its client, prefixes linked without a signature (E006 keeps private/ out)...
+        # bucket -> one of its storages, the prefixes linked without a signature (E006 keeps
+        # private/ out)...
         found = defaultdict(lambda: {"public": set(), "domains": set()})
         for alias in settings.STORAGES:
-            if isinstance(storage := storages[alias], S3Storage):
+            if storage := in_s3(alias):
                 bucket = found[storage.bucket_name]
-                bucket["client"] = patient(storage).connection.meta.client
+                bucket["storage"] = storage
                 if not storage.querystring_auth:
                     bucket["public"].add(prefix(storage.location))
                 bucket["domains"].update([storage.custom_domain] if storage.custom_domain else [])
@@ -125,16 +158,28 @@ class Command(BaseCommand):
 {%- endif %}
                 self.stdout.write(json.dumps(applied, indent=2))
                 continue
+            client = patient(bucket["storage"]).connection.meta.client
             try:
-                apply(bucket["client"], name, statement, rule)
+                shared = supported(share, client, name, statement)
+                allow_origins(client, name, rule)
 {%- if cookiecutter.media_files == "s3" %}
-                expires = lifecycle and expire(bucket["client"], name, lifecycle)
+                expires = lifecycle and supported(expire, client, name, lifecycle)
 {%- endif %}
             except (BotoCoreError, ClientError) as error:
                 doing = f"set up the S3 bucket {name!r}"
                 raise BucketError(doing, error, command="setup_buckets", rights=RIGHTS) from None
             public, origins = ", ".join(sorted(bucket["public"])), rule["AllowedOrigins"]
-            self.stdout.write(f"{name}: anyone may read {public or 'nothing'}; CORS for {origins}")
+            reads = f"anyone may read {public or 'nothing'}; " if shared else ""
+            self.stdout.write(f"{name}: {reads}CORS for {origins}")
+            if statement and not shared:
+                warning = f"{name}: this service has no bucket policies (README: S3-compatible "
+                warning += f"services). Make {public} public its own way: on R2, a custom domain "
+                warning += "or the r2.dev URL makes the whole bucket public."
+{%- if cookiecutter.media_files == "s3" %}
+                if incoming:  # the private uploads in it would be public too
+                    warning += " Keep private uploads in another bucket (DJANGO_S3_PRIVATE_BUCKET)."
+{%- endif %}
+                self.stderr.write(self.style.WARNING(warning))
 {%- if cookiecutter.media_files == "s3" %}
             if expires:
                 self.stdout.write(f"{name}: what stays in {incoming} is deleted after a day")
