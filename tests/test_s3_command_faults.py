@@ -4,13 +4,17 @@ run; when every request fails for ever they end with one line and no traceback. 
 `move_media` never overwrites: a name that another writer takes between its listing and its
 upload stays as that writer left it (its upload is conditional, If-None-Match: *). On a
 service without lifecycle rules or bucket policies, `setup_buckets` sets up the rest and says
-what to do instead."""
+what to do instead. A command tries each request 10 times; the site 3, so that a page never
+waits out gunicorn's timeout."""
 
 import json
 import random
 
 import pytest
+import requests
 
+from tests.support.app_servers import gunicorn
+from tests.support.browsing import HTTPS_PROXY_HEADERS
 from tests.support.fault_proxy import FaultProxy
 
 pytestmark = pytest.mark.slow
@@ -186,7 +190,8 @@ def test_setup_buckets_on_a_service_without_bucket_policies(through_proxy, s3_se
         client.get_bucket_policy(Bucket=bucket)
     cors = {name: client.get_bucket_cors(Bucket=name)["CORSRules"] for name in (bucket, private)}
     assert {name: [rule["ID"] for rule in rules] for name, rules in cors.items()} == {
-        bucket: ["site"], private: ["site"]
+        bucket: ["site"],
+        private: ["site"],
     }
     assert set(cors[bucket][0]["AllowedMethods"]) == {"GET", "HEAD"}
     assert set(cors[private][0]["AllowedMethods"]) == {"GET", "HEAD", "POST"}  # upload forms
@@ -200,3 +205,20 @@ def test_setup_buckets_on_a_service_without_bucket_policies(through_proxy, s3_se
     result = project.manage("setup_buckets", settings="prod", DJANGO_S3_PRIVATE_BUCKET="")
 
     assert "Keep private uploads in another bucket (DJANGO_S3_PRIVATE_BUCKET)." in result.stderr
+
+
+def test_the_site_tries_a_failing_request_3_times_and_a_command_10(through_proxy):
+    project, proxy, _ = through_proxy
+    project.deploy()  # migrate, and collectstatic through the proxy, passing everything
+    proxy.fault = lambda *_: "slowdown"
+
+    with gunicorn(project) as app:  # a worker reads the static files' manifest at first use
+        proxy.counts.clear()
+        page = requests.get(f"{app.url}/", headers=HTTPS_PROXY_HEADERS, timeout=60)
+        by_the_site = proxy.counts["slowdown"]
+    proxy.counts.clear()
+    result = project.manage("setup_buckets", settings="prod", check=False)
+
+    assert page.status_code == 500
+    ends_with_one_line(result, "SlowDown")
+    assert (by_the_site, proxy.counts["slowdown"]) == (3, 10)

@@ -20,10 +20,10 @@ AWS_S3_CLIENT_CONFIG = Config(
     # Cloudflare R2, Backblaze B2, GCS, Ceph and older MinIO reject or mis-sign.
     request_checksum_calculation="when_required",
     response_checksum_validation="when_required",
-    # A throttled (503 SlowDown) or dropped request is sent again, after a growing pause: at
-    # most 3 tries (a few seconds) for the site's requests, which gunicorn stops at 30 s.
-    # collectstatic, move_media and setup_buckets wait longer (staticmedia/bucket.py).
-    retries={"mode": "standard", "max_attempts": 3},
+    # A throttled (503 SlowDown) or dropped request is sent again, after a growing pause: 3
+    # tries in all for the site's requests, which gunicorn stops at 30 s. No max_attempts here:
+    # manage.py's commands read AWS_MAX_ATTEMPTS (10), to wait out throttling longer.
+    retries={"mode": "standard"},
     max_pool_connections=16,  # collectstatic uploads 16 files at a time
 )
 

@@ -4,12 +4,8 @@ from django-storages' public API only (tests/test_bucket.py checks them on each 
 import hashlib
 import mimetypes
 
-from botocore.config import Config
 from django.core.management.base import CommandError
 from storages.utils import clean_name, safe_join
-
-# A command can wait out a throttled bucket: up to 10 tries, about a minute of pauses.
-PATIENT = Config(retries={"mode": "standard", "max_attempts": 10})
 
 CREDENTIALS = "Check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
 HINTS = {  # what to check, by the error code S3 (or botocore) gives
@@ -73,9 +69,3 @@ class BucketError(CommandError):
         hint = HINTS.get(code or error_code(error), "")
         hint = hint.format(command=command, rights=rights or "read, list and write the bucket")
         super().__init__(f"Could not {doing}: {str(error).rstrip('.')}. {hint}".rstrip())
-
-
-def patient(storage):
-    """`storage`, retrying as a command may; before its first request (its client is kept)."""
-    storage.client_config = storage.client_config.merge(PATIENT)
-    return storage

@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from storages.backends.s3 import S3StaticStorage
 from storages.utils import clean_name
 
-from .bucket import PATIENT, BucketError, etags, key, md5, write_parameters
+from .bucket import BucketError, etags, key, md5, write_parameters
 from .collectstatic_workers import Uploads
 
 # For the manifest and the unhashed originals, which change under their names.
@@ -45,10 +45,6 @@ class FastS3ManifestStaticStorage(ManifestFilesMixin, FastUrlS3Storage):
     _manifest_sources = None  # the fingerprint of the sources in the manifest in the bucket
     _fingerprint = None  # of this run's sources, written into the manifest
     _sources = None  # while collecting: name -> (storage, path) of each local file
-
-    def get_default_settings(self):  # collectstatic and its upload processes wait out throttling
-        defaults = super().get_default_settings()
-        return {**defaults, "client_config": defaults["client_config"].merge(PATIENT)}
 
     @cached_property
     def _held(self):

@@ -18,7 +18,7 @@ from django.template.defaultfilters import filesizeformat as size
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
 
-from ...bucket import BucketError, error_code, etags, key, md5, patient, prefix, write_parameters
+from ...bucket import BucketError, error_code, etags, key, md5, prefix, write_parameters
 
 # Where uploads were kept on local disk, by default.
 SOURCES = {
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             )
         folders = {"default": Path(from_media), "private": Path(from_private)}
         try:
-            held = {a: etags(patient(storages[a])) for a in SOURCES}  # one listing each
+            held = {a: etags(storages[a]) for a in SOURCES}  # one listing each
             self.verify(folders, held) if verify else self.copy(folders, held, jobs, dry_run)
         except (BotoCoreError, ClientError) as error:
             raise BucketError("move the uploads", error, command="move_media") from None

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 from storages.backends.s3 import S3Storage
 
-from ...bucket import BucketError, error_code, patient, prefix
+from ...bucket import BucketError, error_code, prefix
 {%- if cookiecutter.media_files == "s3" %}
 from ...direct_uploads import INCOMING
 {%- endif %}
@@ -158,7 +158,7 @@ class Command(BaseCommand):
 {%- endif %}
                 self.stdout.write(json.dumps(applied, indent=2))
                 continue
-            client = patient(bucket["storage"]).connection.meta.client
+            client = bucket["storage"].connection.meta.client
             try:
                 shared = supported(share, client, name, statement)
                 allow_origins(client, name, rule)
