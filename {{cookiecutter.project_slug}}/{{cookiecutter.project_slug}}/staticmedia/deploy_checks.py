@@ -35,6 +35,11 @@ def _alias(url):
     return block + r"\broot\s+\*\s+\"?([^\"\s]+)"
 {%- else %}
     return r"^\s*Alias\s+\"?" + re.escape(url) + r"\"?\s+\"?([^\"\s]+)"
+
+
+def _directory(url):
+    # The <Directory> right after Alias url: the folder's headers and rules are in it.
+    return r"^\s*Alias\s+\"?" + re.escape(url) + r"\"?\s+\S+\s*<Directory\s+\"?([^\">\s]+)"
 {%- endif %}
 {%- endif %}
 
@@ -44,10 +49,16 @@ def _facts():
 {%- if cookiecutter.static_files == "web_server" %}
     url = settings.STATIC_URL
     yield "STATIC_ROOT", str(settings.STATIC_ROOT), f"{{ served }}", _alias(url)
+{%- if cookiecutter.web_server == "apache" %}
+    yield "STATIC_ROOT", str(settings.STATIC_ROOT), f"<Directory> for Alias {url}", _directory(url)
+{%- endif %}
 {%- endif %}
 {%- if cookiecutter.media_files == "local" %}
     url = settings.MEDIA_URL
     yield "MEDIA_ROOT", str(settings.MEDIA_ROOT), f"{{ served }}", _alias(url)
+{%- if cookiecutter.web_server == "apache" %}
+    yield "MEDIA_ROOT", str(settings.MEDIA_ROOT), f"<Directory> for Alias {url}", _directory(url)
+{%- endif %}
 {%- endif %}
     limit = settings.MAX_UPLOAD_SIZE
 {%- if cookiecutter.web_server == "nginx" %}
@@ -83,6 +94,10 @@ def _drift(setting, value, where, seen, fix):
     return Warning(f"{setting} is {value!r}, but {where} {seen}.", hint=hint, id="staticmedia.W010")
 
 
+def _line(text, index):
+    return text.count("\n", 0, index) + 1
+
+
 @register(Tags.staticfiles, deploy=True)
 def check_site_matches_settings(app_configs, **kwargs):
     path = settings.BASE_DIR / SITE
@@ -90,17 +105,19 @@ def check_site_matches_settings(app_configs, **kwargs):
         return []
     # Comments blanked out: the line numbers stay.
     text = re.sub(r"(?m)(?:^|(?<=\s))#.*$", lambda match: " " * len(match[0]), path.read_text())
-    warnings = []
+    warnings, off = [], []
     for setting, value, directive, pattern in _facts():
         matches = list(re.finditer(pattern, text, re.MULTILINE))
         if not matches:
             fix = f"Add the missing directive to {SITE}"
             warnings.append(_drift(setting, value, SITE, f"has no {directive}", fix))
-        for match in matches:
-            if _normal(match[1]) != _normal(value):
-                where = f"line {text.count(chr(10), 0, match.start(1)) + 1} of {SITE}"
-                found = f"sets {directive} to {match[1]}"
-                warnings.append(_drift(setting, value, where, found, f"Edit {where}"))
+        off += [(setting, value, directive, m) for m in matches if _normal(m[1]) != _normal(value)]
+    for setting, value, directive, match in off:
+        # The hint names every line that sets this value: an edit to one alone is not enough.
+        lines = [str(_line(text, m.start(1))) for other, _, _, m in off if other == setting]
+        fix = f"Edit line{'s' if len(lines) > 1 else ''} {' and '.join(lines)} of {SITE}"
+        where = f"line {_line(text, match.start(1))} of {SITE}"
+        warnings.append(_drift(setting, value, where, f"sets {directive} to {match[1]}", fix))
 {%- if cookiecutter.media_files == "local" %}
     root = storages["private"].location  # PRIVATE_MEDIA_ROOT
 {%- if cookiecutter.web_server == "nginx" %}
@@ -108,22 +125,32 @@ def check_site_matches_settings(app_configs, **kwargs):
     internal = re.search(r"location\s+" + re.escape(url) + r"\s*\{[^{}]*\binternal\s*;", text)
     served = internal and re.search(_alias(url), text)
     wanted = f"an `internal` location {url} with `alias {root}/;`"
+    directive = f"alias for {url}"
 {%- elif cookiecutter.web_server == "caddy" %}
     # handle_response { root * /path/ rewrite * {rp.header.X-Private-File} ... }
     block = re.search(r"\bhandle_response\b[^{}]*\{((?:[^{}]|\{[^{}]*\})*)\}", text)
     sends = block and "{rp.header.X-Private-File}" in block[1]
-    served = sends and re.search(r"\broot\s+\*\s+\"?([^\"\s]+)", block[1])
+    pattern = re.compile(r"\broot\s+\*\s+\"?([^\"\s]+)")
+    served = sends and pattern.search(text, block.start(1), block.end(1))
     wanted = f"a handle_response with `root * {root}/` that sends X-Private-File"
+    directive = "root for the handle_response that sends X-Private-File"
 {%- else %}
     served = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
     wanted = f"`XSendFile On` and `XSendFilePath {root}/`"
+    directive = "XSendFilePath"
 {%- endif %}
-    if not served or _normal(served[1]) != _normal(root):
-        warnings.append(Warning(
-            f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {SITE} "
-            f"lacks {wanted}: their downloads would fail.",
-            hint=f"Add {wanted} to {SITE}, or change PRIVATE_MEDIA_ROOT.",
-            id="staticmedia.W011",
-        ))  # fmt: skip
+    if served and _normal(served[1]) == _normal(root):
+        return warnings
+    if served:  # there, naming another folder: edited, not added twice
+        where = f"line {_line(text, served.start(1))} of {SITE}"
+        problem, fix = f"{where} sets {directive} to {served[1]}", f"Edit {where}"
+    else:
+        problem, fix = f"{SITE} lacks {wanted}", f"Add {wanted} to {SITE}"
+    warnings.append(Warning(
+        f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {problem}: "
+        "their downloads would fail.",
+        hint=f"{fix} and install the file on the server, or change PRIVATE_MEDIA_ROOT.",
+        id="staticmedia.W011",
+    ))  # fmt: skip
 {%- endif %}
     return warnings
