@@ -3,9 +3,14 @@
 owner's file. Editing it never triggers the check; a folder or limit that stops matching the
 settings does, naming the setting, both values and the line."""
 
+import itertools
+import re
+
 import pytest
 from django.conf import settings
 from django.test import override_settings
+
+from {{ cookiecutter.project_slug }}.staticmedia.deploy_checks import _facts
 
 from .conftest import messages
 
@@ -91,6 +96,20 @@ def test_silent_after_a_hand_edit(use_settings, prod_settings, tmp_path, edit):
         site = edited_site(tmp_path, HAND_EDITS[edit])
     with override_settings(BASE_DIR=tmp_path):
         assert messages(deploy=True) == []
+
+
+def test_the_site_header_lists_what_the_checks_compare(use_settings, prod_settings):
+    """Its opening comment names each setting W010 and W011 compare with it, and no other."""
+    use_settings(prod_settings)
+    lines = SHIPPED.read_text().splitlines()
+    header = "\n".join(itertools.takewhile(lambda line: line.startswith("#"), lines))
+    listed = re.findall(r"with (\w+)[\s#]*\(staticmedia\.(W01\d)\)", header)
+
+    compared = {(setting, "W010") for setting, *_ in _facts()}
+{%- if cookiecutter.media_files == "local" %}
+    compared.add(("PRIVATE_MEDIA_ROOT", "W011"))
+{%- endif %}
+    assert sorted(set(listed)) == sorted(compared) and len(listed) == len(compared), header
 
 
 def lines_with(value):
