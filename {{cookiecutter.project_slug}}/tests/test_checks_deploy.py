@@ -119,8 +119,8 @@ def lines_with(value):
 
 
 def named(lines):
-    """How a hint names these line numbers: "line 7", "lines 7 and 9"."""
-    return ("line " if len(lines) == 1 else "lines ") + " and ".join(map(str, lines))
+    """How a hint names these line numbers: "line 7", "line 7 and line 9"."""
+    return " and ".join(f"line {line}" for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -267,7 +267,7 @@ def test_a_site_that_sends_private_files_from_another_folder(use_settings, prod_
 {%- if cookiecutter.web_server == "nginx" %}
     directive = "alias for {{ cookiecutter.__private_internal_url }}"
 {%- elif cookiecutter.web_server == "caddy" %}
-    directive = "root for the handle_response that sends X-Private-File"
+    directive = "the handle_response root"
 {%- else %}
     directive = "XSendFilePath"
 {%- endif %}

@@ -1,6 +1,7 @@
 {%- set site = "deploy/caddy/Caddyfile" if cookiecutter.web_server == "caddy" else "deploy/" ~ cookiecutter.web_server ~ "/" ~ cookiecutter.project_slug ~ ".conf" -%}
 {%- set server = {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server] -%}
 {%- set served = "root for handle_path {url}*" if cookiecutter.web_server == "caddy" else "alias for {url}" -%}
+{%- set private = {"nginx": "alias for {url}", "caddy": "the handle_response root", "apache": "XSendFilePath", "none": ""}[cookiecutter.web_server] -%}
 """`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: staticmedia.W010
 names the setting, both values and the line where a folder it serves or its upload size limit
 stops matching the settings{% if cookiecutter.media_files == "local" %}; W011 says why it could not send private files{% endif %}."""
@@ -89,13 +90,13 @@ def _normal(value):
     return os.path.normpath(str(value))
 
 
-def _drift(setting, value, where, seen, fix):
+def _drift(setting, value, where, seen, fix, check="staticmedia.W010"):
     hint = f"{fix} and install the file on the server, or change {setting}."
-    return Warning(f"{setting} is {value!r}, but {where} {seen}.", hint=hint, id="staticmedia.W010")
+    return Warning(f"{setting} is {value!r}, but {where} {seen}.", hint=hint, id=check)
 
 
-def _line(text, index):
-    return text.count("\n", 0, index) + 1
+def _line(text, match):
+    return f"line {text.count(chr(10), 0, match.start(1)) + 1}"
 
 
 @register(Tags.staticfiles, deploy=True)
@@ -112,12 +113,10 @@ def check_site_matches_settings(app_configs, **kwargs):
             fix = f"Add the missing directive to {SITE}"
             warnings.append(_drift(setting, value, SITE, f"has no {directive}", fix))
         off += [(setting, value, directive, m) for m in matches if _normal(m[1]) != _normal(value)]
-    for setting, value, directive, match in off:
-        # The hint names every line that sets this value: an edit to one alone is not enough.
-        lines = [str(_line(text, m.start(1))) for other, _, _, m in off if other == setting]
-        fix = f"Edit line{'s' if len(lines) > 1 else ''} {' and '.join(lines)} of {SITE}"
-        where = f"line {_line(text, match.start(1))} of {SITE}"
-        warnings.append(_drift(setting, value, where, f"sets {directive} to {match[1]}", fix))
+    for setting, value, directive, match in off:  # the hint: every line off, not one alone
+        lines = " and ".join(_line(text, m) for other, *_, m in off if other == setting)
+        where, found = f"{_line(text, match)} of {SITE}", f"sets {directive} to {match[1]}"
+        warnings.append(_drift(setting, value, where, found, f"Edit {lines} of {SITE}"))
 {%- if cookiecutter.media_files == "local" %}
     root = storages["private"].location  # PRIVATE_MEDIA_ROOT
 {%- if cookiecutter.web_server == "nginx" %}
@@ -125,7 +124,6 @@ def check_site_matches_settings(app_configs, **kwargs):
     internal = re.search(r"location\s+" + re.escape(url) + r"\s*\{[^{}]*\binternal\s*;", text)
     served = internal and re.search(_alias(url), text)
     wanted = f"an `internal` location {url} with `alias {root}/;`"
-    directive = f"alias for {url}"
 {%- elif cookiecutter.web_server == "caddy" %}
     # handle_response { root * /path/ rewrite * {rp.header.X-Private-File} ... }
     block = re.search(r"\bhandle_response\b[^{}]*\{((?:[^{}]|\{[^{}]*\})*)\}", text)
@@ -133,24 +131,16 @@ def check_site_matches_settings(app_configs, **kwargs):
     pattern = re.compile(r"\broot\s+\*\s+\"?([^\"\s]+)")
     served = sends and pattern.search(text, block.start(1), block.end(1))
     wanted = f"a handle_response with `root * {root}/` that sends X-Private-File"
-    directive = "root for the handle_response that sends X-Private-File"
 {%- else %}
     served = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
     wanted = f"`XSendFile On` and `XSendFilePath {root}/`"
-    directive = "XSendFilePath"
 {%- endif %}
-    if served and _normal(served[1]) == _normal(root):
-        return warnings
-    if served:  # there, naming another folder: edited, not added twice
-        where = f"line {_line(text, served.start(1))} of {SITE}"
-        problem, fix = f"{where} sets {directive} to {served[1]}", f"Edit {where}"
-    else:
-        problem, fix = f"{SITE} lacks {wanted}", f"Add {wanted} to {SITE}"
-    warnings.append(Warning(
-        f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {problem}: "
-        "their downloads would fail.",
-        hint=f"{fix} and install the file on the server, or change PRIVATE_MEDIA_ROOT.",
-        id="staticmedia.W011",
-    ))  # fmt: skip
+    if not served:
+        found, fix = f"lacks {wanted}: private downloads would fail", f"Add {wanted} to {SITE}"
+        warnings.append(_drift("PRIVATE_MEDIA_ROOT", root, SITE, found, fix, "staticmedia.W011"))
+    elif _normal(served[1]) != _normal(root):  # there: name its line, not "add" a second one
+        line = f"{_line(text, served)} of {SITE}"
+        found, fix = f"sets {{ private }} to {served[1]}", f"Edit {line}"
+        warnings.append(_drift("PRIVATE_MEDIA_ROOT", root, line, found, fix, "staticmedia.W011"))
 {%- endif %}
     return warnings
