@@ -203,8 +203,8 @@ def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_pat
     ],
 )
 def test_a_folder_moved_on_the_alias_line_only(use_settings, prod_settings, tmp_path, setting, url):
-    """The <Directory> after the Alias holds the folder's headers and
-    rules: left on the old folder, they are lost. W010 names its line."""
+    """The <Directory> after the Alias holds the folder's headers and rules: left on the old
+    folder, they are lost. W010 names its line."""
     use_settings(prod_settings)
     shipped = f"{getattr(settings, setting)}/"
     alias, directory = lines_with(shipped)
