@@ -3,9 +3,14 @@
 owner's file. Editing it never triggers the check; a folder or limit that stops matching the
 settings does, naming the setting, both values and the line."""
 
+import itertools
+import re
+
 import pytest
 from django.conf import settings
 from django.test import override_settings
+
+from {{ cookiecutter.project_slug }}.staticmedia.deploy_checks import _facts
 
 from .conftest import messages
 
@@ -16,6 +21,9 @@ LIMIT = {{ cookiecutter.__max_upload_size }}
 INDENT = "{{ "\\t" if cookiecutter.web_server == "caddy" else "    " }}"
 ANCHOR = f"{INDENT}# Dotfiles (.env, .git/) anywhere"
 SERVED = "{{ "root for handle_path {}*" if cookiecutter.web_server == "caddy" else "alias for {}" }}"
+{%- if cookiecutter.media_files == "local" %}
+PRIVATE = "{{ cookiecutter.__private_root }}"
+{%- endif %}
 
 
 def added(text):
@@ -90,11 +98,29 @@ def test_silent_after_a_hand_edit(use_settings, prod_settings, tmp_path, edit):
         assert messages(deploy=True) == []
 
 
+def test_the_site_header_lists_what_the_checks_compare(use_settings, prod_settings):
+    """Its opening comment names each setting W010 and W011 compare with it, and no other."""
+    use_settings(prod_settings)
+    lines = SHIPPED.read_text().splitlines()
+    header = "\n".join(itertools.takewhile(lambda line: line.startswith("#"), lines))
+    listed = re.findall(r"with (\w+)[\s#]*\(staticmedia\.(W01\d)\)", header)
+
+    compared = {(setting, "W010") for setting, *_ in _facts()}
+{%- if cookiecutter.media_files == "local" %}
+    compared.add(("PRIVATE_MEDIA_ROOT", "W011"))
+{%- endif %}
+    assert sorted(set(listed)) == sorted(compared) and len(listed) == len(compared), header
+
+
 def lines_with(value):
-    """Numbers of the lines of the shipped site that set `value` (not comments, nor the
-    <...> lines that open a section)."""
+    """Numbers of the lines of the shipped site that set `value` (not comments)."""
     lines = enumerate(SHIPPED.read_text().splitlines(), 1)
-    return [n for n, line in lines if value in line and line.lstrip()[:1] not in ("#", "<")]
+    return [n for n, line in lines if value in line and not line.lstrip().startswith("#")]
+
+
+def named(lines):
+    """How a hint names these line numbers: "line 7", "line 7 and line 9"."""
+    return " and ".join(f"line {line}" for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -116,7 +142,8 @@ def test_a_setting_that_no_longer_matches_the_site(use_settings, prod_settings, 
         found = messages(deploy=True)
 
     {% if cookiecutter.web_server == "apache" -%}
-    # The limit is there twice: LimitRequestBody and the Content-Length RewriteCond.
+    # The limit is there twice: LimitRequestBody and the Content-Length RewriteCond; a folder
+    # too: the Alias and the <Directory> after it, which holds its headers.
     {% elif cookiecutter.web_server == "caddy" -%}
     # The limit is there twice: the Content-Length expression and request_body's max_size.
     {% endif -%}
@@ -127,7 +154,7 @@ def test_a_setting_that_no_longer_matches_the_site(use_settings, prod_settings, 
         assert f"{setting} is {value!r}" in message.msg
         assert shipped in message.msg
         assert f"line {line} of {NAME}" in message.msg
-        assert f"Edit line {line} of {NAME}" in message.hint
+        assert f"Edit {named(lines)} of {NAME}" in message.hint
 {%- if cookiecutter.static_files == "web_server" or cookiecutter.media_files == "local" %}
 
 
@@ -144,15 +171,52 @@ def test_a_setting_that_no_longer_matches_the_site(use_settings, prod_settings, 
 )
 def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_path, setting, url):
     use_settings(prod_settings)
-    (line,) = lines_with(f"{getattr(settings, setting)}/")
+    line = lines_with(f"{getattr(settings, setting)}/")[0]
     alias = SHIPPED.read_text().splitlines()[line - 1]
     edited_site(tmp_path, [(alias + "\n", "")])
     with override_settings(BASE_DIR=tmp_path):
         found = messages(deploy=True)
 
+{%- if cookiecutter.web_server == "apache" %}
+
+    # The <Directory> left behind belongs to no Alias.
+    assert [message.id for message in found] == ["staticmedia.W010"] * 2
+    assert f"{NAME} has no <Directory> for Alias {url}" in found[1].msg
+{%- else %}
+
     assert [message.id for message in found] == ["staticmedia.W010"]
+{%- endif %}
     assert f"{setting} is '{getattr(settings, setting)}'" in found[0].msg
     assert f"{NAME} has no {SERVED.format(url)}" in found[0].msg
+{%- if cookiecutter.web_server == "apache" %}
+
+
+@pytest.mark.parametrize(
+    "setting, url",
+    [
+{%- if cookiecutter.static_files == "web_server" %}
+        ("STATIC_ROOT", "/static/"),
+{%- endif %}
+{%- if cookiecutter.media_files == "local" %}
+        ("MEDIA_ROOT", "/media/"),
+{%- endif %}
+    ],
+)
+def test_a_folder_moved_on_the_alias_line_only(use_settings, prod_settings, tmp_path, setting, url):
+    """The <Directory> after the Alias holds the folder's headers and rules: left on the old
+    folder, they are lost. W010 names its line."""
+    use_settings(prod_settings)
+    shipped = f"{getattr(settings, setting)}/"
+    alias, directory = lines_with(shipped)
+    edited_site(tmp_path, [(f"Alias {url} {shipped}", f"Alias {url} /srv/elsewhere{url}")])
+    with override_settings(BASE_DIR=tmp_path, **{setting: f"/srv/elsewhere{url}"}):
+        (message,) = messages(deploy=True)
+
+    assert message.id == "staticmedia.W010"
+    assert f"line {directory} of {NAME} sets <Directory> for Alias {url} to " in message.msg
+    assert message.msg.endswith(f" to {shipped}.")
+    assert f"Edit line {directory} of {NAME}" in message.hint
+{%- endif %}
 {%- endif %}
 {%- if cookiecutter.media_files == "local" %}
 
@@ -168,7 +232,6 @@ def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_pat
 {%- else %}
         ("    XSendFilePath {{ cookiecutter.__private_root }}/\n", ""),
 {%- endif %}
-        ("{{ cookiecutter.__private_root }}/", "/srv/elsewhere/private/"),
     ],
 )
 def test_a_site_that_cannot_send_private_files(use_settings, prod_settings, tmp_path, edit):
@@ -178,12 +241,36 @@ def test_a_site_that_cannot_send_private_files(use_settings, prod_settings, tmp_
         found = messages(deploy=True)
 
     assert [message.id for message in found] == ["staticmedia.W011"]
-    assert "PRIVATE_MEDIA_ROOT is '{{ cookiecutter.__private_root }}'" in found[0].msg
+    assert f"PRIVATE_MEDIA_ROOT is '{PRIVATE}'" in found[0].msg
 {%- if cookiecutter.web_server == "nginx" %}
-    assert "lacks an `internal` location {{ cookiecutter.__private_internal_url }} with" in found[0].msg
+    wanted = f"an `internal` location {{ cookiecutter.__private_internal_url }} with `alias {PRIVATE}/;`"
 {%- elif cookiecutter.web_server == "caddy" %}
-    assert "lacks a handle_response with `root * {{ cookiecutter.__private_root }}/` that" in found[0].msg
+    wanted = f"a handle_response with `root * {PRIVATE}/` that sends X-Private-File"
 {%- else %}
-    assert "lacks `XSendFile On` and `XSendFilePath {{ cookiecutter.__private_root }}/`" in found[0].msg
+    wanted = f"`XSendFile On` and `XSendFilePath {PRIVATE}/`"
 {%- endif %}
+    assert f"{NAME} lacks {wanted}" in found[0].msg
+    assert f"Add {wanted} to {NAME}" in found[0].hint
+
+
+def test_a_site_that_sends_private_files_from_another_folder(use_settings, prod_settings, tmp_path):
+    """The {{ {"nginx": "location", "caddy": "handle_response", "apache": "XSendFilePath"}[cookiecutter.web_server] }} is there: W011 names the line to edit{% if cookiecutter.web_server == "nginx" %} (a second
+    location with the same path would stop nginx from loading the site){% endif %}."""
+    use_settings(prod_settings)
+    (line,) = lines_with(f"{PRIVATE}/")
+    edited_site(tmp_path, [(f"{PRIVATE}/", "/srv/elsewhere/private/")])
+    with override_settings(BASE_DIR=tmp_path):
+        found = messages(deploy=True)
+
+    assert [message.id for message in found] == ["staticmedia.W011"]
+    assert f"PRIVATE_MEDIA_ROOT is '{PRIVATE}'" in found[0].msg
+{%- if cookiecutter.web_server == "nginx" %}
+    directive = "alias for {{ cookiecutter.__private_internal_url }}"
+{%- elif cookiecutter.web_server == "caddy" %}
+    directive = "the handle_response root"
+{%- else %}
+    directive = "XSendFilePath"
+{%- endif %}
+    assert f"line {line} of {NAME} sets {directive} to /srv/elsewhere/private/" in found[0].msg
+    assert found[0].hint.startswith(f"Edit line {line} of {NAME} ")
 {%- endif %}

@@ -1,6 +1,7 @@
 {%- set site = "deploy/caddy/Caddyfile" if cookiecutter.web_server == "caddy" else "deploy/" ~ cookiecutter.web_server ~ "/" ~ cookiecutter.project_slug ~ ".conf" -%}
 {%- set server = {"nginx": "nginx", "apache": "Apache", "caddy": "Caddy", "none": ""}[cookiecutter.web_server] -%}
 {%- set served = "root for handle_path {url}*" if cookiecutter.web_server == "caddy" else "alias for {url}" -%}
+{%- set private = {"nginx": "alias for {url}", "caddy": "the handle_response root", "apache": "XSendFilePath", "none": ""}[cookiecutter.web_server] -%}
 """`check --deploy` against the {{ server }} site in deploy/, a file of yours to edit: staticmedia.W010
 names the setting, both values and the line where a folder it serves or its upload size limit
 stops matching the settings{% if cookiecutter.media_files == "local" %}; W011 says why it could not send private files{% endif %}."""
@@ -35,6 +36,11 @@ def _alias(url):
     return block + r"\broot\s+\*\s+\"?([^\"\s]+)"
 {%- else %}
     return r"^\s*Alias\s+\"?" + re.escape(url) + r"\"?\s+\"?([^\"\s]+)"
+
+
+def _directory(url):
+    # The <Directory> right after Alias url: the folder's headers and rules are in it.
+    return r"^\s*Alias\s+\"?" + re.escape(url) + r"\"?\s+\S+\s*<Directory\s+\"?([^\">\s]+)"
 {%- endif %}
 {%- endif %}
 
@@ -44,10 +50,16 @@ def _facts():
 {%- if cookiecutter.static_files == "web_server" %}
     url = settings.STATIC_URL
     yield "STATIC_ROOT", str(settings.STATIC_ROOT), f"{{ served }}", _alias(url)
+{%- if cookiecutter.web_server == "apache" %}
+    yield "STATIC_ROOT", str(settings.STATIC_ROOT), f"<Directory> for Alias {url}", _directory(url)
+{%- endif %}
 {%- endif %}
 {%- if cookiecutter.media_files == "local" %}
     url = settings.MEDIA_URL
     yield "MEDIA_ROOT", str(settings.MEDIA_ROOT), f"{{ served }}", _alias(url)
+{%- if cookiecutter.web_server == "apache" %}
+    yield "MEDIA_ROOT", str(settings.MEDIA_ROOT), f"<Directory> for Alias {url}", _directory(url)
+{%- endif %}
 {%- endif %}
     limit = settings.MAX_UPLOAD_SIZE
 {%- if cookiecutter.web_server == "nginx" %}
@@ -78,9 +90,13 @@ def _normal(value):
     return os.path.normpath(str(value))
 
 
-def _drift(setting, value, where, seen, fix):
+def _drift(setting, value, where, seen, fix, check="staticmedia.W010"):
     hint = f"{fix} and install the file on the server, or change {setting}."
-    return Warning(f"{setting} is {value!r}, but {where} {seen}.", hint=hint, id="staticmedia.W010")
+    return Warning(f"{setting} is {value!r}, but {where} {seen}.", hint=hint, id=check)
+
+
+def _line(text, match):
+    return f"line {text.count(chr(10), 0, match.start(1)) + 1}"
 
 
 @register(Tags.staticfiles, deploy=True)
@@ -90,17 +106,17 @@ def check_site_matches_settings(app_configs, **kwargs):
         return []
     # Comments blanked out: the line numbers stay.
     text = re.sub(r"(?m)(?:^|(?<=\s))#.*$", lambda match: " " * len(match[0]), path.read_text())
-    warnings = []
+    warnings, off = [], []
     for setting, value, directive, pattern in _facts():
         matches = list(re.finditer(pattern, text, re.MULTILINE))
         if not matches:
             fix = f"Add the missing directive to {SITE}"
             warnings.append(_drift(setting, value, SITE, f"has no {directive}", fix))
-        for match in matches:
-            if _normal(match[1]) != _normal(value):
-                where = f"line {text.count(chr(10), 0, match.start(1)) + 1} of {SITE}"
-                found = f"sets {directive} to {match[1]}"
-                warnings.append(_drift(setting, value, where, found, f"Edit {where}"))
+        off += [(setting, value, directive, m) for m in matches if _normal(m[1]) != _normal(value)]
+    for setting, value, directive, match in off:  # the hint: every line off, not one alone
+        lines = " and ".join(_line(text, m) for other, *_, m in off if other == setting)
+        where, found = f"{_line(text, match)} of {SITE}", f"sets {directive} to {match[1]}"
+        warnings.append(_drift(setting, value, where, found, f"Edit {lines} of {SITE}"))
 {%- if cookiecutter.media_files == "local" %}
     root = storages["private"].location  # PRIVATE_MEDIA_ROOT
 {%- if cookiecutter.web_server == "nginx" %}
@@ -112,18 +128,19 @@ def check_site_matches_settings(app_configs, **kwargs):
     # handle_response { root * /path/ rewrite * {rp.header.X-Private-File} ... }
     block = re.search(r"\bhandle_response\b[^{}]*\{((?:[^{}]|\{[^{}]*\})*)\}", text)
     sends = block and "{rp.header.X-Private-File}" in block[1]
-    served = sends and re.search(r"\broot\s+\*\s+\"?([^\"\s]+)", block[1])
+    pattern = re.compile(r"\broot\s+\*\s+\"?([^\"\s]+)")
+    served = sends and pattern.search(text, block.start(1), block.end(1))
     wanted = f"a handle_response with `root * {root}/` that sends X-Private-File"
 {%- else %}
     served = re.search(r"^\s*XSendFilePath\s+\"?([^\"\s]+)", text, re.MULTILINE)
     wanted = f"`XSendFile On` and `XSendFilePath {root}/`"
 {%- endif %}
-    if not served or _normal(served[1]) != _normal(root):
-        warnings.append(Warning(
-            f"Private uploads are on local disk (PRIVATE_MEDIA_ROOT is {root!r}), but {SITE} "
-            f"lacks {wanted}: their downloads would fail.",
-            hint=f"Add {wanted} to {SITE}, or change PRIVATE_MEDIA_ROOT.",
-            id="staticmedia.W011",
-        ))  # fmt: skip
+    if not served:
+        found, fix = f"lacks {wanted}: private downloads would fail", f"Add {wanted} to {SITE}"
+        warnings.append(_drift("PRIVATE_MEDIA_ROOT", root, SITE, found, fix, "staticmedia.W011"))
+    elif _normal(served[1]) != _normal(root):  # there: name its line, not "add" a second one
+        line = f"{_line(text, served)} of {SITE}"
+        found, fix = f"sets {{ private }} to {served[1]}", f"Edit {line}"
+        warnings.append(_drift("PRIVATE_MEDIA_ROOT", root, line, found, fix, "staticmedia.W011"))
 {%- endif %}
     return warnings
