@@ -36,7 +36,8 @@ STORAGES = {
             "location": "private",
             "file_overwrite": False,
             "random_suffix": _random_suffix,
-            "default_acl": "private",
+            # No "default_acl": objects are private unless a policy says otherwise, and new AWS
+            # buckets (ACLs disabled) refuse a write that names one (AccessControlListNotSupported).
             "querystring_auth": True,
             "querystring_expire": 60,
         },

@@ -137,9 +137,9 @@ def check_private_uploads_are_signed(app_configs, **kwargs):
     return [Warning(
         "Private uploads in S3 are linked without a signature, or with one that lasts "
         f"{storage.querystring_expire} s: whoever has the link can read the file.",
-        hint='Set "querystring_auth": True, "querystring_expire": 60 and "default_acl": '
-        "\"private\" in STORAGES['private']['OPTIONS'] (no custom_domain, unless with a "
-        "CloudFront signer): the site checks who asks, then redirects to a link valid a minute.",
+        hint='Set "querystring_auth": True and "querystring_expire": 60 in '
+        "STORAGES['private']['OPTIONS'] (no custom_domain, unless with a CloudFront signer): "
+        "the site checks who asks, then redirects to a link valid a minute.",
         id="staticmedia.W008",
     )]  # fmt: skip
 {%- endif %}
