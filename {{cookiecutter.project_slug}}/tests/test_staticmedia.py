@@ -45,6 +45,7 @@ def test_production_as_generated(use_settings, prod_settings):
     assert "MEDIA_ROOT is not used" in media["written to"]
     assert "signature" not in media["URL prefix"]
     assert "under private/" in private["written to"]
+    assert "PRIVATE_MEDIA_ROOT is not used" in private["written to"]
     assert "a signature valid 60 s" in private["URL prefix"]
 {%- else %}
     assert private["written to"].startswith(str(prod_settings.PRIVATE_MEDIA_ROOT))

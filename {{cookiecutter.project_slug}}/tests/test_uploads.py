@@ -62,6 +62,17 @@ def test_an_upload_over_the_limit_gets_413_and_nothing_is_stored(client, db, set
     assert files_under_media_root() == before
 
 
+def test_the_413_names_the_limit_in_mib(client, db):
+    limit = settings.MAX_UPLOAD_SIZE  # 10485760 bytes, as generated
+
+    response = client.post(
+        reverse("uploads:create"), b"0" * (limit + 1), content_type="application/octet-stream"
+    )
+
+    assert response.status_code == 413
+    assert response.content == b"Upload too large: the limit is 10 MiB."
+
+
 # Spaces, a non-ASCII letter and quotes: the name must survive the download as it was.
 NAME = 'Bericht März 2026 "v2".pdf'
 PDF = b"%PDF-1.4 private bytes"

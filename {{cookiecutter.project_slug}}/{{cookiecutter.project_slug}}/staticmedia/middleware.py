@@ -15,6 +15,6 @@ class MaxUploadSizeMiddleware:
     def __call__(self, request):
         length = request.META.get("CONTENT_LENGTH", "")  # anything else: Django reads none
         if length.isdigit() and int(length) > settings.MAX_UPLOAD_SIZE:
-            text = f"Upload too large: the limit is {settings.MAX_UPLOAD_SIZE / 1024**2:g} MB."
+            text = f"Upload too large: the limit is {settings.MAX_UPLOAD_SIZE / 1024**2:g} MiB."
             return HttpResponse(text, status=413, content_type="text/plain")
         return self.get_response(request)

@@ -1,6 +1,8 @@
 """Copy uploads from local folders into the S3 storages under the same names, as the app stores
 them, skipping what the bucket holds with the same bytes (an interrupted run is run again);
-nothing is overwritten or deleted. README, "Moving uploads to S3", says how to use it."""
+nothing is overwritten or deleted. To move a site's uploads from its disk, with the production
+settings: --dry-run; a run while the old site still serves; after the deploy, a run for the
+uploads made meanwhile, then --verify (each file a row names that the bucket lacks; exit 1)."""
 
 import base64
 import hashlib

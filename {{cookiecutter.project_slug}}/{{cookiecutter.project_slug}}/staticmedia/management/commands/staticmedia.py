@@ -124,7 +124,7 @@ def media_rows(alias):
         expire = storage.querystring_expire
         signed = signs_links(storage)
         link = _in_bucket(storage, rows, "MEDIA_URL", expire if signed else None)
-        rows["written to"] += "; MEDIA_ROOT is not used"
+        rows["written to"] += f"; {'PRIVATE_MEDIA_ROOT' if private else 'MEDIA_ROOT'} is not used"
         where = storages["private"]  # forms' files wait in the private storage's bucket
         incoming = f"the bucket {where.bucket_name}, under {prefix(where.location)}{INCOMING}"
         rows["source"] = (
