@@ -24,6 +24,17 @@ SERVED = "{{ "root for handle_path {}*" if cookiecutter.web_server == "caddy" el
 {%- if cookiecutter.media_files == "local" %}
 PRIVATE = "{{ cookiecutter.__private_root }}"
 {%- endif %}
+{%- if cookiecutter.static_files == "web_server" or cookiecutter.media_files == "local" %}
+# The folders the site serves: each setting, and its URL.
+FOLDERS = [
+{%- if cookiecutter.static_files == "web_server" %}
+    ("STATIC_ROOT", "/static/"),
+{%- endif %}
+{%- if cookiecutter.media_files == "local" %}
+    ("MEDIA_ROOT", "/media/"),
+{%- endif %}
+]
+{%- endif %}
 
 
 def added(text):
@@ -158,17 +169,7 @@ def test_a_setting_that_no_longer_matches_the_site(use_settings, prod_settings, 
 {%- if cookiecutter.static_files == "web_server" or cookiecutter.media_files == "local" %}
 
 
-@pytest.mark.parametrize(
-    "setting, url",
-    [
-{%- if cookiecutter.static_files == "web_server" %}
-        ("STATIC_ROOT", "/static/"),
-{%- endif %}
-{%- if cookiecutter.media_files == "local" %}
-        ("MEDIA_ROOT", "/media/"),
-{%- endif %}
-    ],
-)
+@pytest.mark.parametrize("setting, url", FOLDERS)
 def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_path, setting, url):
     use_settings(prod_settings)
     line = lines_with(f"{getattr(settings, setting)}/")[0]
@@ -191,17 +192,7 @@ def test_a_folder_the_site_no_longer_serves(use_settings, prod_settings, tmp_pat
 {%- if cookiecutter.web_server == "apache" %}
 
 
-@pytest.mark.parametrize(
-    "setting, url",
-    [
-{%- if cookiecutter.static_files == "web_server" %}
-        ("STATIC_ROOT", "/static/"),
-{%- endif %}
-{%- if cookiecutter.media_files == "local" %}
-        ("MEDIA_ROOT", "/media/"),
-{%- endif %}
-    ],
-)
+@pytest.mark.parametrize("setting, url", FOLDERS)
 def test_a_folder_moved_on_the_alias_line_only(use_settings, prod_settings, tmp_path, setting, url):
     """The <Directory> after the Alias holds the folder's headers and rules: left on the old
     folder, they are lost. W010 names its line."""
