@@ -13,12 +13,10 @@ from collections import defaultdict
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
-{%- if cookiecutter.static_files == "s3" and cookiecutter.media_files == "s3" %}
+{%- if cookiecutter.static_files == "s3" %}
 from django.contrib.staticfiles.storage import ManifestFilesMixin
 {%- endif %}
-{%- if cookiecutter.media_files == "s3" %}
 from django.core.files.storage import storages
-{%- endif %}
 from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 from storages.backends.s3 import S3Storage
@@ -47,16 +45,11 @@ def in_s3(alias):
     backend = import_string(settings.STORAGES[alias]["BACKEND"])
     if not issubclass(backend, S3Storage):
         return None
-{%- if cookiecutter.static_files == "s3" and cookiecutter.media_files == "s3" %}
-    if not issubclass(backend, ManifestFilesMixin):
-        return storages[alias]
-{%- endif %}
 {%- if cookiecutter.static_files == "s3" %}
-    # Not the static files' own storage: it reads its manifest from the bucket when made.
-    return S3Storage(**settings.STORAGES[alias].get("OPTIONS", {}))
-{%- else %}
-    return storages[alias]
+    if issubclass(backend, ManifestFilesMixin):  # it reads its manifest from the bucket when made
+        return S3Storage(**settings.STORAGES[alias].get("OPTIONS", {}))
 {%- endif %}
+    return storages[alias]
 
 
 def unless(code, call, **params):  # None instead of the error `code`
@@ -65,17 +58,6 @@ def unless(code, call, **params):  # None instead of the error `code`
     except ClientError as error:
         if error_code(error) != code:
             raise
-
-
-def supported(step, *args):
-    """Runs step(*args); False on a service without that part of the S3 API."""
-    try:
-        step(*args)
-    except ClientError as error:
-        if error_code(error) != "NotImplemented":
-            raise
-        return False
-    return True
 
 
 def share(client, bucket, statement):
@@ -96,6 +78,7 @@ def share(client, bucket, statement):
         client.put_bucket_policy(Bucket=bucket, Policy=json.dumps(policy))
     elif policy["Statement"]:
         client.delete_bucket_policy(Bucket=bucket)
+    return True
 
 
 def allow_origins(client, bucket, rule):
@@ -111,6 +94,7 @@ def expire(client, bucket, lifecycle):
     rules = [r for r in found.get("Rules", []) if r.get("ID") != lifecycle["ID"]]
     config = {"Rules": [*rules, lifecycle]}
     client.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=config)
+    return True
 {%- endif %}
 
 
@@ -160,10 +144,15 @@ class Command(BaseCommand):
                 continue
             client = bucket["storage"].connection.meta.client
             try:
-                shared = supported(share, client, name, statement)
+                # Each None on a service without that part of the S3 API (NotImplemented).
+                shared = unless(
+                    "NotImplemented", share, client=client, bucket=name, statement=statement
+                )
                 allow_origins(client, name, rule)
 {%- if cookiecutter.media_files == "s3" %}
-                expires = lifecycle and supported(expire, client, name, lifecycle)
+                expires = lifecycle and unless(
+                    "NotImplemented", expire, client=client, bucket=name, lifecycle=lifecycle
+                )
 {%- endif %}
             except (BotoCoreError, ClientError) as error:
                 doing = f"set up the S3 bucket {name!r}"
